@@ -1,0 +1,28 @@
+# The two commands of the quick start are `make run` and `make test`; both install first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements.lock -e ".[test]"
+	touch $(STAMP)
+
+run: install
+	$(BIN)/openani serve --host 127.0.0.1 --port 8080 --database-url sqlite:///./data/openani.db
+
+lint: install
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/mypy
+
+test: install lint
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,191 @@
+"""The ``openani`` command: serve, manage companies and keys, migrate the database."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from openani.settings import Settings, database_url_from_env
+from openani.store import companies as company_store
+from openani.store import migrate
+from openani.store.engine import Database
+
+
+def _add_database_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="sqlite:///path or postgresql://user@host:port/db "
+        "(default: $OPENANI_DATABASE_URL, else sqlite:///./data/openani.db)",
+    )
+
+
+def _database(args: argparse.Namespace) -> Database:
+    return Database(args.database_url or database_url_from_env())
+
+
+def _ensure_migrated(db: Database) -> None:
+    if db.is_sqlite:
+        migrate.upgrade(db)
+    elif not migrate.is_up_to_date(db):
+        # Several servers may start at once against one PostgreSQL; migrating is an explicit,
+        # single step so that they never race each other.
+        raise SystemExit("the database schema is not current: run `openani db upgrade` first")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = Settings.from_env(args.database_url)
+    db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    _ensure_migrated(db)
+    with db.write() as conn:
+        if company_store.count_companies(conn) == 0:
+            company = company_store.create_company(conn, "Default company")
+            key = company_store.create_api_key(conn, company)
+            print("First start: created a company. Save these now, the key is not shown again.")
+            print(f"  company GUID: {company.guid}")
+            print(f"  API key:      {key.plaintext}")
+            sys.stdout.flush()
+    db.dispose()
+    # Workers build their own app from the environment (uvicorn forks/spawns them).
+    os.environ["OPENANI_DATABASE_URL"] = settings.database_url
+    uvicorn.run(
+        "openani.http.app:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+        http="httptools",
+        loop="uvloop" if sys.platform != "win32" else "asyncio",
+    )
+    return 0
+
+
+def cmd_company_create(args: argparse.Namespace) -> int:
+    db = _database(args)
+    _ensure_migrated(db)
+    with db.write() as conn:
+        company = company_store.create_company(conn, args.name)
+        key = company_store.create_api_key(conn, company)
+    if args.json:
+        print(json.dumps({"company_guid": company.guid, "api_key": key.plaintext}))
+    else:
+        print(f"company GUID: {company.guid}")
+        print(f"API key:      {key.plaintext}  (shown once)")
+    return 0
+
+
+def _company(db: Database, guid: str) -> company_store.Company:
+    with db.read() as conn:
+        company = company_store.company_by_guid(conn, guid)
+    if company is None:
+        raise SystemExit(f"no company with GUID {guid}")
+    return company
+
+
+def cmd_key_create(args: argparse.Namespace) -> int:
+    db = _database(args)
+    company = _company(db, args.company)
+    with db.write() as conn:
+        key = company_store.create_api_key(conn, company)
+    print(json.dumps({"key_id": key.key_id, "api_key": key.plaintext}))
+    return 0
+
+
+def cmd_key_list(args: argparse.Namespace) -> int:
+    db = _database(args)
+    company = _company(db, args.company)
+    with db.read() as conn:
+        records = company_store.list_api_keys(conn, company)
+    for record in records:
+        print(
+            json.dumps(
+                {
+                    "key_id": record.key_id,
+                    "created_at": record.created_at.isoformat(),
+                    "revoked_at": record.revoked_at.isoformat() if record.revoked_at else None,
+                    "last_used_at": record.last_used_at.isoformat()
+                    if record.last_used_at
+                    else None,
+                }
+            )
+        )
+    return 0
+
+
+def cmd_key_revoke(args: argparse.Namespace) -> int:
+    db = _database(args)
+    with db.write() as conn:
+        revoked = company_store.revoke_api_key(conn, args.key_id)
+    if not revoked:
+        raise SystemExit(f"no active key with id {args.key_id}")
+    print(f"revoked {args.key_id}")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    db = _database(args)
+    migrate.upgrade(db)
+    print(f"database at revision {migrate.current_revision(db)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="openani", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--workers", type=int, default=1)
+    _add_database_url(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    company = commands.add_parser("company", help="manage companies").add_subparsers(
+        dest="action", required=True
+    )
+    create = company.add_parser("create", help="create a company and its first API key")
+    create.add_argument("name")
+    create.add_argument("--json", action="store_true", help="print one JSON line")
+    _add_database_url(create)
+    create.set_defaults(func=cmd_company_create)
+
+    key = commands.add_parser("key", help="manage API keys").add_subparsers(
+        dest="action", required=True
+    )
+    key_create = key.add_parser("create", help="issue another key for a company")
+    key_create.add_argument("--company", required=True, metavar="GUID")
+    _add_database_url(key_create)
+    key_create.set_defaults(func=cmd_key_create)
+    key_list = key.add_parser("list", help="list a company's keys (never their secrets)")
+    key_list.add_argument("--company", required=True, metavar="GUID")
+    _add_database_url(key_list)
+    key_list.set_defaults(func=cmd_key_list)
+    key_revoke = key.add_parser("revoke", help="revoke a key by its id")
+    key_revoke.add_argument("key_id")
+    _add_database_url(key_revoke)
+    key_revoke.set_defaults(func=cmd_key_revoke)
+
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(
+        dest="action", required=True
+    )
+    upgrade = db.add_parser("upgrade", help="apply migrations up to the newest")
+    _add_database_url(upgrade)
+    upgrade.set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""The errors the service raises, independent of HTTP.
+
+The HTTP layer maps each to a status code and the one error shape of the API:
+``{"error": {"code": ..., "message": ..., "fields": {...}}}``.
+"""
+
+from __future__ import annotations
+
+
+class OpenAniError(Exception):
+    code = "error"
+    status = 500
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class ValidationFailed(OpenAniError):
+    """Input that names a field and the reason it was refused."""
+
+    code = "validation_error"
+    status = 422
+
+    def __init__(self, fields: dict[str, str], message: str | None = None) -> None:
+        if message is None:
+            message = "; ".join(f"{name}: {reason}" for name, reason in fields.items())
+        super().__init__(message, fields=fields)
+
+
+class NotFound(OpenAniError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(OpenAniError):
+    code = "conflict"
+    status = 409
+
+
+class Unauthorized(OpenAniError):
+    code = "unauthorized"
+    status = 401
+
+
+class PayloadTooLarge(OpenAniError):
+    code = "payload_too_large"
+    status = 413
+
+
+class UnsupportedMediaType(OpenAniError):
+    code = "unsupported_media_type"
+    status = 415

@@ -1,0 +1,68 @@
+"""The ASGI application: operations from every HTTP module, one error model, one context."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from openani.http import company_settings, health
+from openani.http.context import AppContext
+from openani.http.errors import EXCEPTION_HANDLERS
+from openani.http.openapi import build_openapi, docs_page
+from openani.http.operations import Operation, routes
+from openani.http.resources import resource_operations
+from openani.http.responses import JSONResponse
+from openani.inventory.company_settings import CompanySettingsService
+from openani.inventory.service import ResourceService
+from openani.inventory.specs import RESOURCES
+from openani.settings import Settings
+from openani.store.engine import Database
+from openani.tenancy import Authenticator
+
+
+def all_operations() -> list[Operation]:
+    operations = list(health.OPERATIONS)
+    for spec in RESOURCES:
+        operations.extend(resource_operations(spec))
+    operations.extend(company_settings.OPERATIONS)
+    return operations
+
+
+def create_app(settings: Settings, db: Database | None = None) -> Starlette:
+    db = db or Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    context = AppContext(
+        settings=settings,
+        db=db,
+        authenticator=Authenticator(db),
+        company_settings=CompanySettingsService(db),
+    )
+    for spec in RESOURCES:
+        context.resources[spec.path] = ResourceService(db, spec)
+
+    operations = all_operations()
+    document = build_openapi(operations)
+    docs_html = docs_page(document)
+
+    async def openapi_json(_request: Request) -> Response:
+        return JSONResponse(document)
+
+    async def docs(_request: Request) -> Response:
+        return HTMLResponse(docs_html)
+
+    app = Starlette(
+        routes=[
+            *routes(operations),
+            Route("/openapi.json", openapi_json, methods=["GET"], include_in_schema=False),
+            Route("/docs", docs, methods=["GET"], include_in_schema=False),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
+    app.state.context = context
+    return app
+
+
+def app_from_env() -> Starlette:
+    """Factory for uvicorn workers, which each build their own app from the environment."""
+    return create_app(Settings.from_env())

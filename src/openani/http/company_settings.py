@@ -1,0 +1,85 @@
+"""GET/PUT /dialer/settings and the ANI pause/activate actions."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from openani.http.body import read_json_object
+from openani.http.context import company_of, context_of
+from openani.http.operations import Operation
+from openani.http.resources import ERROR_RESPONSES
+from openani.http.responses import JSONResponse
+from openani.inventory import ani_status
+from openani.inventory.models import (
+    Ani,
+    AniActivate,
+    AniPause,
+    CompanySettings,
+    CompanySettingsUpdate,
+)
+
+
+async def get_settings(request: Request) -> Response:
+    company = company_of(request)
+    return JSONResponse(context_of(request).company_settings.get(company))
+
+
+async def put_settings(request: Request) -> Response:
+    company = company_of(request)
+    context = context_of(request)
+    body = await read_json_object(request, context.settings.max_body_bytes)
+    return JSONResponse(context.company_settings.update(company, body or {}))
+
+
+async def pause_ani(request: Request) -> Response:
+    company = company_of(request)
+    context = context_of(request)
+    body = await read_json_object(request, context.settings.max_body_bytes)
+    return JSONResponse(ani_status.pause(context.resources["anis"], company, body or {}))
+
+
+async def activate_ani(request: Request) -> Response:
+    company = company_of(request)
+    context = context_of(request)
+    body = await read_json_object(request, context.settings.max_body_bytes)
+    return JSONResponse(ani_status.activate(context.resources["anis"], company, body or {}))
+
+
+OPERATIONS = [
+    Operation(
+        "GET",
+        "/dialer/settings",
+        "The company's selection settings",
+        get_settings,
+        "settings",
+        responses={200: CompanySettings, **ERROR_RESPONSES},
+    ),
+    Operation(
+        "PUT",
+        "/dialer/settings",
+        "Change the company's selection settings (partial)",
+        put_settings,
+        "settings",
+        request_model=CompanySettingsUpdate,
+        responses={200: CompanySettings, **ERROR_RESPONSES},
+    ),
+    Operation(
+        "POST",
+        "/dialer/anis/pause",
+        "Take an ANI out of rotation, optionally until a time",
+        pause_ani,
+        "anis",
+        request_model=AniPause,
+        responses={200: Ani, **ERROR_RESPONSES},
+    ),
+    Operation(
+        "POST",
+        "/dialer/anis/activate",
+        "Put a paused ANI back into rotation",
+        activate_ani,
+        "anis",
+        request_model=AniActivate,
+        responses={200: Ani, **ERROR_RESPONSES},
+    ),
+]

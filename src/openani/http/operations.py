@@ -1,0 +1,54 @@
+"""Each HTTP operation is declared once: its handler and what OpenAPI says about it.
+
+Routes and the OpenAPI document are both built from the same list, so the document cannot drift
+from what the server actually serves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+Handler = Callable[[Request], Awaitable[Response]]
+ResponseShape = type[BaseModel] | tuple[type[BaseModel], ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueryParam:
+    name: str
+    schema: dict[str, Any]
+    description: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    method: str
+    path: str
+    summary: str
+    handler: Handler
+    tag: str
+    request_model: type[BaseModel] | None = None
+    request_required: bool = True
+    # Status code -> model, several models (any one of them), or None (no documented body).
+    responses: dict[int, ResponseShape] = field(default_factory=dict)
+    query: tuple[QueryParam, ...] = ()
+    authenticated: bool = True
+    description: str = ""
+    # Extra non-JSON request body media types (e.g. the seed's urlencoded dial-results callback).
+    form_model: type[BaseModel] | None = None
+
+    @property
+    def operation_id(self) -> str:
+        slug = self.path.strip("/").replace("/", "_").replace("{", "").replace("}", "")
+        return f"{self.method.lower()}_{slug or 'root'}"
+
+
+def routes(operations: list[Operation]) -> list[Route]:
+    return [Route(op.path, op.handler, methods=[op.method]) for op in operations]

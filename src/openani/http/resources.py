@@ -1,0 +1,183 @@
+"""Generic routes for the resources that share one CRUD shape (campaigns, dispos, ANIs).
+
+Handlers only parse, call the service and shape the response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import create_model
+from starlette.requests import Request
+from starlette.responses import Response
+
+from openani.errors import ValidationFailed
+from openani.http.body import read_json_object
+from openani.http.context import company_of, context_of
+from openani.http.operations import Operation, QueryParam, ResponseShape
+from openani.http.responses import JSONResponse
+from openani.inventory.models import ErrorResponse
+from openani.inventory.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ResourceService
+from openani.inventory.specs import ResourceSpec
+
+_PAGING = ("limit", "cursor")
+
+ERROR_RESPONSES: dict[int, ResponseShape] = {
+    401: ErrorResponse,
+    404: ErrorResponse,
+    409: ErrorResponse,
+    413: ErrorResponse,
+    415: ErrorResponse,
+    422: ErrorResponse,
+}
+
+
+def _service(request: Request, spec: ResourceSpec) -> ResourceService:
+    return context_of(request).resources[spec.path]
+
+
+def _key_from(
+    request: Request, spec: ResourceSpec, body: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The identifier from the JSON body, else from the query string, else None (a listing)."""
+    if body is not None:
+        return body
+    if spec.key_field in request.query_params:
+        fields = (spec.key_field, *spec.key_query_fields)
+        unknown = [name for name in request.query_params if name not in fields]
+        if unknown:
+            raise ValidationFailed({name: "unknown query parameter" for name in unknown})
+        return {name: request.query_params[name] for name in fields if name in request.query_params}
+    return None
+
+
+def _limit(request: Request) -> int:
+    raw = request.query_params.get("limit")
+    if raw is None:
+        return DEFAULT_PAGE_SIZE
+    if not raw.isdigit():
+        raise ValidationFailed({"limit": f"must be a whole number between 1 and {MAX_PAGE_SIZE}"})
+    return int(raw)
+
+
+def resource_operations(spec: ResourceSpec) -> list[Operation]:
+    path = f"/dialer/{spec.path}"
+
+    async def create(request: Request) -> Response:
+        company = company_of(request)
+        body = await read_json_object(request, context_of(request).settings.max_body_bytes)
+        created = _service(request, spec).create(company, body or {})
+        return JSONResponse(created, status_code=201)
+
+    async def update(request: Request) -> Response:
+        company = company_of(request)
+        body = await read_json_object(request, context_of(request).settings.max_body_bytes)
+        return JSONResponse(_service(request, spec).update(company, body or {}))
+
+    async def read(request: Request) -> Response:
+        company = company_of(request)
+        body = await read_json_object(
+            request, context_of(request).settings.max_body_bytes, require_content_type=False
+        )
+        key = _key_from(request, spec, body)
+        service = _service(request, spec)
+        if key is not None:
+            return JSONResponse(service.get(company, key))
+        query = {k: v for k, v in request.query_params.items() if k not in _PAGING}
+        page = service.list(
+            company, query, limit=_limit(request), cursor=request.query_params.get("cursor")
+        )
+        return JSONResponse({"items": page.items, "next_cursor": page.next_cursor})
+
+    async def delete(request: Request) -> Response:
+        company = company_of(request)
+        body = await read_json_object(
+            request, context_of(request).settings.max_body_bytes, require_content_type=False
+        )
+        key = _key_from(request, spec, body)
+        if key is None:
+            raise ValidationFailed({spec.key_field: "is required (JSON body or query string)"})
+        return JSONResponse(_service(request, spec).delete(company, key))
+
+    public = spec.public_model
+    page_model = create_model(
+        f"{public.__name__}Page",
+        items=(list[public], ...),  # type: ignore[valid-type]
+        next_cursor=(str | None, ...),
+    )
+    key_params = tuple(
+        QueryParam(
+            name, {"type": "string"}, f"Identifies one {spec.singular} (or use the JSON body)"
+        )
+        for name in (spec.key_field, *spec.key_query_fields)
+    )
+    list_params = (
+        QueryParam(
+            "limit",
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_PAGE_SIZE,
+                "default": DEFAULT_PAGE_SIZE,
+            },
+            "Page size of a listing",
+        ),
+        QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+        *(
+            QueryParam(
+                name,
+                {"type": "boolean"} if f.kind == "bool" else {"type": "string"},
+                f.description or f"Only {spec.path} with this {name}",
+            )
+            for name, f in spec.filters.items()
+        ),
+    )
+    plural = spec.path
+    return [
+        Operation(
+            "POST",
+            path,
+            f"Create a {spec.singular}",
+            create,
+            plural,
+            request_model=spec.create_model,
+            responses={201: public, **ERROR_RESPONSES},
+        ),
+        Operation(
+            "PUT",
+            path,
+            f"Update a {spec.singular} (absent fields stay as they are)",
+            update,
+            plural,
+            request_model=spec.update_model,
+            responses={200: public, **ERROR_RESPONSES},
+        ),
+        Operation(
+            "GET",
+            path,
+            f"Get one {spec.singular}, or list them",
+            read,
+            plural,
+            request_model=spec.key_model,
+            request_required=False,
+            responses={200: (public, page_model), **ERROR_RESPONSES},
+            query=key_params + list_params,
+            description=(
+                f"With `{spec.key_field}` in the JSON body or the query string, answers that "
+                f"{spec.singular} (shape: {public.__name__}); without it, a page of the company's "
+                f"{plural} (shape: {page_model.__name__})."
+            ),
+        ),
+        Operation(
+            "DELETE",
+            path,
+            f"Delete a {spec.singular}",
+            delete,
+            plural,
+            request_model=spec.key_model,
+            request_required=False,
+            responses={200: public, **ERROR_RESPONSES},
+            query=key_params,
+            description="History that statistics need is kept: the object is hidden, not erased.",
+        ),
+    ]

@@ -1,0 +1,31 @@
+"""A company's own defaults for selection: time zone, caps, cap mode, nearest-area radius."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from openani.inventory.models import CompanySettingsUpdate
+from openani.store import companies as company_store
+from openani.store.companies import Company
+from openani.store.engine import Database
+from openani.validation import validate
+
+
+class CompanySettingsService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def get(self, company: Company) -> dict[str, Any]:
+        with self._db.read() as conn:
+            values = company_store.company_settings(conn, company.id)
+        return {"company_guid": company.guid, "name": company.name, **values}
+
+    def update(self, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
+        command = validate(CompanySettingsUpdate, body)
+        changes = {name: getattr(command, name) for name in command.model_fields_set}
+        with self._db.write() as conn:
+            if changes:
+                company_store.update_company_settings(conn, company.id, changes)
+            values = company_store.company_settings(conn, company.id)
+        return {"company_guid": company.guid, "name": company.name, **values}

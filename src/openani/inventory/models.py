@@ -1,0 +1,266 @@
+"""The wire shapes of campaigns, dispositions and ANIs, exactly as the seed API names them.
+
+Update models give every optional field ``default=None`` while keeping its non-null type: an absent
+field stays as it is, an explicit ``null`` on a field that cannot be empty is refused by name.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+PhoneText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+CampaignType = Literal["Inbound", "Outbound", "Blended"]
+DispoType = Literal["System", "Agent"]
+CountryCode = Literal["+1", "+44"]
+AssignmentType = Literal["zip", "area_code", "state", "tfn", "random", "highest_contact_rate"]
+CapMode = Literal["soft", "strict"]
+# Caps are per number per day/hour; no healthy number is dialled 100,000 times a day.
+Cap = Annotated[int, Field(ge=0, le=100_000)]
+
+
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def optional(description: str | None = None) -> Any:
+    """An update field that may be left out but, when sent, must not be null.
+
+    Typed Any so that the field keeps its non-null type for pydantic and mypy alike; the schema
+    shows no default, because null is not a value the client may send.
+    """
+    return Field(default=None, description=description, json_schema_extra=_without_default)
+
+
+class Input(BaseModel):
+    # strict: JSON "true" is a boolean, "yes" and 1 are not; "123" is not a number.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# Campaigns
+
+
+class CampaignCreate(Input):
+    id: Identifier = Field(description="Your internal identifier")
+    name: Name = Field(description="Campaign name")
+    type: CampaignType = Field(description="Call direction")
+    inbound_pool_id: Identifier | None = Field(
+        default=None, description="Inbound group whose ANIs the campaign presents"
+    )
+    daily_cap: Cap | None = Field(
+        default=None, description="Dials per ANI per day (overrides the company's)"
+    )
+    hourly_cap: Cap | None = Field(default=None, description="Dials per ANI per hour")
+    cap_mode: CapMode | None = Field(
+        default=None,
+        description="soft: capped numbers are used, flagged, when nothing else is left; "
+        "strict: 404 instead",
+    )
+    default_assignment_type: AssignmentType | None = Field(
+        default=None, description="Strategy when /dialer/next names none"
+    )
+    sticky_ani: bool = Field(
+        default=False, description="Show a prospect the ANI it was shown last, while eligible"
+    )
+
+
+class CampaignUpdate(Input):
+    id: Identifier
+    name: Name = optional()
+    type: CampaignType = optional()
+    inbound_pool_id: Identifier | None = Field(default=None)
+    daily_cap: Cap | None = Field(default=None)
+    hourly_cap: Cap | None = Field(default=None)
+    cap_mode: CapMode | None = Field(default=None)
+    default_assignment_type: AssignmentType | None = Field(default=None)
+    sticky_ani: bool = optional()
+
+
+class CampaignKey(Input):
+    id: Identifier
+
+
+class Campaign(Output):
+    id: str
+    name: str
+    type: CampaignType
+    inbound_pool_id: str | None
+    daily_cap: int | None
+    hourly_cap: int | None
+    cap_mode: CapMode | None
+    default_assignment_type: AssignmentType | None
+    sticky_ani: bool
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+
+# Dispositions
+
+
+class DispoCreate(Input):
+    id: Identifier = Field(description="Your internal identifier")
+    name: Name = Field(description="Disposition name")
+    type: DispoType = Field(description="Disposition trigger")
+    contact: bool = Field(description="The prospect was reached")
+    success: bool = Field(description="The goal, or a qualifying stage of it, was reached")
+
+
+class DispoUpdate(Input):
+    id: Identifier
+    name: Name = optional()
+    type: DispoType = optional()
+    contact: bool = optional()
+    success: bool = optional()
+
+
+class DispoKey(Input):
+    id: Identifier
+
+
+class Dispo(Output):
+    id: str
+    name: str
+    type: DispoType
+    contact: bool
+    success: bool
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+
+# ANIs
+
+
+class AniCreate(Input):
+    country_code: CountryCode = Field(description="+1 (USA/Canada) or +44 (UK)")
+    number: PhoneText = Field(
+        description="Phone number without country code; formatting is stripped"
+    )
+    inbound_group_id: Identifier = Field(description="Inbound group the number belongs to")
+    is_branded: bool = Field(default=False, description="Managed by a number reputation company")
+    brand_name: Name | None = Field(default=None, description="Reputation brand name")
+    carrier_id: Identifier | None = Field(default=None, description="Carrier code")
+    daily_cap: Cap | None = Field(default=None, description="Dials per day for this number")
+    hourly_cap: Cap | None = Field(default=None, description="Dials per hour for this number")
+
+
+class AniUpdate(Input):
+    number: PhoneText = Field(description="Identifies the ANI")
+    country_code: CountryCode = optional(
+        "Selects the ANI when the same digits exist under +1 and +44; "
+        "a number cannot move to another country (delete and create instead)"
+    )
+    inbound_group_id: Identifier = optional()
+    is_branded: bool = optional()
+    brand_name: Name | None = Field(default=None)
+    carrier_id: Identifier | None = Field(default=None)
+    daily_cap: Cap | None = Field(default=None)
+    hourly_cap: Cap | None = Field(default=None)
+
+
+class AniKey(Input):
+    number: PhoneText
+    country_code: CountryCode = optional()
+
+
+class Ani(Output):
+    country_code: CountryCode
+    number: str
+    inbound_group_id: str
+    is_branded: bool
+    brand_name: str | None
+    carrier_id: str | None
+    country: str | None = Field(description="ISO country of the number (US, CA, GB, ...)")
+    area_code: str | None = Field(description="+1: NPA; +44: dialling code with trunk 0")
+    state: str | None = Field(description="US state or Canadian province code")
+    place: str | None
+    time_zone: str | None
+    toll_free: bool
+    status: Literal["active", "paused"]
+    paused_until: datetime | None
+    daily_cap: int | None
+    hourly_cap: int | None
+    warnings: list[str] = Field(
+        description="Why the number, though well-formed, may not work as caller ID"
+    )
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+
+# Shared shapes
+
+
+class ErrorBody(Output):
+    code: str
+    message: str
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+class ErrorResponse(Output):
+    error: ErrorBody
+
+
+# Company-wide settings
+
+
+def _known_time_zone(name: str) -> str:
+    if name not in _time_zones():
+        raise ValueError("is not an IANA time zone name (e.g. America/New_York)")
+    return name
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+TimeZoneName = Annotated[str, AfterValidator(_known_time_zone)]
+RadiusKm = Annotated[float, Field(gt=0, le=5000)]
+
+
+class CompanySettingsUpdate(Input):
+    time_zone: TimeZoneName = optional("Day and hour of the caps are counted in this zone")
+    daily_cap: Cap = optional("Dials per ANI per day unless a campaign or ANI says otherwise")
+    hourly_cap: Cap | None = Field(default=None, description="Dials per ANI per hour; null: none")
+    cap_mode: CapMode = optional("soft or strict, unless a campaign says otherwise")
+    nearest_radius_km: RadiusKm = optional("How far the 'nearest area code' fallback looks")
+
+
+class CompanySettings(Output):
+    company_guid: str
+    name: str
+    time_zone: str
+    daily_cap: int
+    hourly_cap: int | None
+    cap_mode: CapMode
+    nearest_radius_km: float
+
+
+# ANI pause and re-activation
+
+
+class AniPause(Input):
+    number: PhoneText
+    country_code: CountryCode = optional("Selects the ANI when the same digits exist twice")
+    until: Annotated[AwareDatetime, Field(strict=False)] | None = Field(
+        default=None,
+        description="ISO 8601 with offset; the ANI is active again from then on. "
+        "Absent: paused until activated.",
+    )
+
+
+class AniActivate(Input):
+    number: PhoneText
+    country_code: CountryCode = optional("Selects the ANI when the same digits exist twice")

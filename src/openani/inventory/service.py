@@ -1,0 +1,149 @@
+"""Create, read, list, update and delete for every resource spec, scoped to one company."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row
+
+from openani.errors import Conflict, NotFound, ValidationFailed
+from openani.inventory.specs import ListFilter, ResourceSpec
+from openani.store import resources as store
+from openani.store.companies import Company, bump_inventory_version
+from openani.store.engine import Database
+from openani.validation import validate
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+class ResourceService:
+    def __init__(self, db: Database, spec: ResourceSpec) -> None:
+        self._db = db
+        self.spec = spec
+
+    def create(self, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
+        command = validate(self.spec.create_model, body)
+        key, values = self.spec.create_columns(command)
+        with self._db.write() as conn:
+            row = store.create_or_revive(
+                conn, self.spec.table, company.id, key, values, label=self.spec.label(command)
+            )
+            self._changed(conn, company)
+        return self.spec.to_public(row)
+
+    def get(self, company: Company, key: Mapping[str, Any]) -> dict[str, Any]:
+        command = validate(self.spec.key_model, key)
+        with self._db.read() as conn:
+            row = self._one(conn, company, command)
+        return self.spec.to_public(row)
+
+    def update(self, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
+        command = validate(self.spec.update_model, body)
+        with self._db.write() as conn:
+            row = self._one(conn, company, command, for_update=True)
+            values = self.spec.update_columns(command, row)
+            if values:
+                row = store.update_row(
+                    conn, self.spec.table, row.id, values, label=self.spec.label(command)
+                )
+                self._changed(conn, company)
+        return self.spec.to_public(row)
+
+    def set_columns(
+        self, company: Company, key: Mapping[str, Any], values: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Change columns the wire shape does not expose directly (e.g. an ANI's pause)."""
+        command = validate(self.spec.key_model, key)
+        with self._db.write() as conn:
+            row = self._one(conn, company, command, for_update=True)
+            row = store.update_row(
+                conn, self.spec.table, row.id, values, label=self.spec.label(command)
+            )
+            self._changed(conn, company)
+        return self.spec.to_public(row)
+
+    def delete(self, company: Company, key: Mapping[str, Any]) -> dict[str, Any]:
+        command = validate(self.spec.key_model, key)
+        with self._db.write() as conn:
+            row = self._one(conn, company, command, for_update=True)
+            row = store.soft_delete(conn, self.spec.table, row.id)
+            self._changed(conn, company)
+        return self.spec.to_public(row)
+
+    def _changed(self, conn: Connection, company: Company) -> None:
+        if self.spec.affects_selection:
+            bump_inventory_version(conn, company.id)
+
+    def list(
+        self, company: Company, query: Mapping[str, str], *, limit: int, cursor: str | None
+    ) -> Page:
+        filters = self._filters(query)
+        after_id = _decode_cursor(cursor)
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise ValidationFailed({"limit": f"must be between 1 and {MAX_PAGE_SIZE}"})
+        with self._db.read() as conn:
+            rows = store.page(
+                conn, self.spec.table, company.id, filters, after_id=after_id, limit=limit + 1
+            )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Page(
+            items=[self.spec.to_public(row) for row in rows],
+            next_cursor=str(rows[-1].id) if more else None,
+        )
+
+    def _one(
+        self, conn: Connection, company: Company, command: Any, *, for_update: bool = False
+    ) -> Row[Any]:
+        rows = store.find(
+            conn, self.spec.table, company.id, self.spec.key_match(command), for_update=for_update
+        )
+        if not rows:
+            raise NotFound(f"{self.spec.label(command)} not found")
+        if len(rows) > 1:
+            raise Conflict(
+                f"{self.spec.label(command)} exists under several country codes; "
+                "give country_code to choose one"
+            )
+        return rows[0]
+
+    def _filters(self, query: Mapping[str, str]) -> dict[str, Any]:
+        filters: dict[str, Any] = {}
+        for name, raw in query.items():
+            spec_filter = self.spec.filters.get(name)
+            if spec_filter is None:
+                known = ", ".join(["limit", "cursor", *self.spec.filters])
+                raise ValidationFailed({name: f"unknown query parameter (known: {known})"})
+            filters[spec_filter.column] = _filter_value(name, spec_filter, raw)
+        return filters
+
+
+def _filter_value(name: str, spec_filter: ListFilter, raw: str) -> Any:
+    if spec_filter.kind == "ani_status":
+        if raw not in ("active", "paused"):
+            raise ValidationFailed({name: "must be active or paused"})
+        return store.ani_status_is(raw)
+    if spec_filter.kind == "bool":
+        if raw.lower() in ("true", "1"):
+            return True
+        if raw.lower() in ("false", "0"):
+            return False
+        raise ValidationFailed({name: "must be true or false"})
+    return raw
+
+
+def _decode_cursor(cursor: str | None) -> int | None:
+    if cursor is None or cursor == "":
+        return None
+    if not cursor.isdigit():
+        raise ValidationFailed({"cursor": "is not a cursor returned by this API"})
+    return int(cursor)

@@ -1,0 +1,204 @@
+"""Table definitions: the single description of the schema that migrations are checked against.
+
+Every tenant-owned table carries ``company_id`` and every lookup goes through it, so no query can
+reach another company's rows by an identifier alone. Rows that statistics will refer to are never
+physically deleted: ``deleted_at`` hides them from the API while their internal ``id`` stays valid
+for history (dial results, assignments).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+# Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on every backend.
+
+    SQLite has no time zone type and hands back naive values; storing naive UTC everywhere and
+    re-attaching UTC on the way out gives one behaviour for both databases.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to UTCDateTime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+def _timestamps() -> list[Column[Any]]:
+    return [
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+        Column("deleted_at", UTCDateTime(), nullable=True),
+    ]
+
+
+companies = Table(
+    "companies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("time_zone", String(64), nullable=False, server_default="America/New_York"),
+    Column("created_at", UTCDateTime(), nullable=False),
+    # Company-wide selection defaults; campaigns and ANIs may override the caps.
+    Column("daily_cap", Integer, nullable=False, server_default="75"),
+    Column("hourly_cap", Integer, nullable=True),
+    Column("cap_mode", String(8), nullable=False, server_default="soft"),
+    Column("nearest_radius_km", Float, nullable=False, server_default="250"),
+    # Bumped by every change that alters which ANIs /dialer/next may pick, so each server
+    # process knows when its in-memory pool is stale.
+    Column("inventory_version", Integer, nullable=False, server_default="0"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The public half of a key: shown in listings, used to find the row without scanning hashes.
+    Column("key_id", String(32), nullable=False, unique=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False, index=True),
+    # SHA-256 of the secret half. Keys carry 256 random bits, so a fast hash is enough: there is
+    # nothing to brute-force that a slow hash would protect.
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+    Column("last_used_at", UTCDateTime(), nullable=True),
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("ext_id", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("inbound_pool_id", String(64), nullable=True),
+    Column("daily_cap", Integer, nullable=True),
+    Column("hourly_cap", Integer, nullable=True),
+    Column("cap_mode", String(8), nullable=True),
+    Column("default_assignment_type", String(24), nullable=True),
+    Column("sticky_ani", Boolean, nullable=False, server_default=false()),
+    *_timestamps(),
+    UniqueConstraint("company_id", "ext_id"),
+)
+
+dispositions = Table(
+    "dispositions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("ext_id", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("contact", Boolean, nullable=False),
+    Column("success", Boolean, nullable=False),
+    *_timestamps(),
+    UniqueConstraint("company_id", "ext_id"),
+)
+
+anis = Table(
+    "anis",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("country_code", String(4), nullable=False),
+    Column("number", String(15), nullable=False),
+    Column("inbound_group_id", String(64), nullable=False),
+    Column("is_branded", Boolean, nullable=False, server_default=false()),
+    Column("brand_name", String(200), nullable=True),
+    Column("carrier_id", String(64), nullable=True),
+    # Facts derived from the number once, at write time, so selection never re-parses it.
+    Column("region", String(2), nullable=True),
+    Column("area_code", String(8), nullable=True),
+    Column("state", String(2), nullable=True),
+    Column("place", String(100), nullable=True),
+    Column("time_zone", String(64), nullable=True),
+    Column("toll_free", Boolean, nullable=False, server_default=false()),
+    Column("warnings", Text, nullable=False, server_default="[]"),
+    Column("status", String(16), nullable=False, server_default="active"),
+    Column("paused_until", UTCDateTime(), nullable=True),
+    Column("daily_cap", Integer, nullable=True),
+    Column("hourly_cap", Integer, nullable=True),
+    *_timestamps(),
+    UniqueConstraint("company_id", "country_code", "number"),
+    Index("ix_anis_company_number", "company_id", "number"),
+    Index("ix_anis_company_area_code", "company_id", "area_code"),
+)
+
+
+# The live counters that caps and rotation read: one row per ANI, rolled over in place when the
+# company's day or hour changes. Kept apart from the ANI row so the hot update touches a narrow
+# row and never conflicts with inventory edits.
+ani_usage = Table(
+    "ani_usage",
+    metadata,
+    Column("ani_id", ForeignKey("anis.id"), primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False, index=True),
+    Column("day", String(10), nullable=False),  # YYYY-MM-DD in the company's time zone
+    Column("dials_today", Integer, nullable=False),
+    Column("hour", String(13), nullable=False),  # YYYY-MM-DDTHH in the company's time zone
+    Column("dials_this_hour", Integer, nullable=False),
+    Column("last_assigned_at", UTCDateTime(), nullable=False),
+)
+
+# Every answer of /dialer/next: for statistics, stickiness and "why did it pick this?".
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("campaign_id", ForeignKey("campaigns.id"), nullable=False),
+    Column("ani_id", ForeignKey("anis.id"), nullable=False),
+    Column("prospect_phone", String(15), nullable=False),
+    Column("prospect_country_code", String(4), nullable=False),
+    Column("prospect_zip", String(10), nullable=True),
+    Column("requested_assignment_type", String(24), nullable=True),
+    Column("assignment_type", String(24), nullable=False),
+    Column("match", String(16), nullable=False),
+    Column("fallback", Boolean, nullable=False),
+    Column("over_cap", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_assignments_company_prospect", "company_id", "prospect_phone", "id"),
+    Index("ix_assignments_ani_created", "ani_id", "created_at"),
+)
