@@ -1,0 +1,242 @@
+"""``choose_ani``: walk the strategy's ladder and pick within the first level that can serve.
+
+Pure: no clock, no I/O, no globals. Time enters only through ``Usage.last_assigned_at`` and
+randomness only through the ``rng`` argument, so every decision can be replayed from its inputs.
+
+Cost: a choice reads the counters of the levels it walks, and stops at the first level with a
+number under cap, so the usual call touches one area code's numbers (a few to tens of µs). The
+"any" rung and the all-capped case read every number of the country (O(n): several ms at 20,000
+numbers). That is the price of reading counters at choice time; making it sub-linear needs a
+cache that trusts ``last_assigned_at`` never to decrease, which would make answers depend on
+call history, so it is left out until profiles show deep fallbacks matter.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping
+
+from .contact_rate import UsageGetter, pick_thompson
+from .ladder import Level, ladder, resolve_strategy
+from .pool import CandidatePool, Cell, Segment
+from .types import (
+    AreaCodeMap,
+    AssignmentType,
+    Candidate,
+    Choice,
+    NoChoice,
+    Prospect,
+    SelectionOptions,
+    Usage,
+    normalize_country_code,
+)
+
+_NEVER = float("-inf")  # never-assigned numbers sort before any timestamp in LRU order
+_LATEST = float("inf")
+# Rejection draws before falling back to a scan: with half the pool capped, 8 misses in a row
+# happen 0.4% of the time, so the O(n) scan is rare until the pool is nearly exhausted.
+_UNIFORM_DRAWS = 8
+
+
+def choose_ani(
+    prospect: Prospect,
+    pool: CandidatePool,
+    usage: Mapping[int, Usage],
+    options: SelectionOptions,
+    *,
+    areas: AreaCodeMap,
+    rng: random.Random,
+) -> Choice | NoChoice:
+    """Choose the ANI for one outbound call, or say why none can be given.
+
+    ``usage`` maps ``ani_id`` to current counters; a missing entry means the number is unused.
+    """
+    country = normalize_country_code(prospect.country_code)
+    seg = pool.segment(country)
+    if seg is None:
+        return NoChoice(f"no {country} ANIs in the inventory", "no_inventory")
+    brand_ignored = False
+    want = options.use_branded
+    if want is not None:
+        branded = pool.segment(country, want)
+        if branded is not None:
+            seg = branded
+        elif options.strict_brand:
+            return NoChoice(
+                f"no {country} ANIs match use_branded={str(want).lower()}", "no_brand_match"
+            )
+        else:
+            brand_ignored = True
+
+    requested = options.assignment_type
+    strategy = resolve_strategy(requested, prospect)
+    get = usage.get
+    best_level: Level | None = None
+    for level in ladder(
+        strategy,
+        options.default_assignment_type,
+        prospect,
+        seg,
+        areas,
+        options.nearest_radius_km,
+    ):
+        cells = level.cells
+        if not cells:
+            continue
+        if best_level is None:
+            best_level = level
+        mode = level.mode
+        if mode == "lru":
+            chosen = _pick_lru(cells, get)
+        elif mode == "uniform":
+            chosen = _pick_uniform(seg.all, cells, get, rng)
+        else:
+            chosen = pick_thompson(cells, get, rng, options.contact_rate_prior)
+        if chosen is not None:
+            return _choice(chosen, level, requested, over_cap=False, brand_ignored=brand_ignored)
+
+    # Every ladder ends with "any", so reaching here means the whole segment is capped.
+    if best_level is None:  # pragma: no cover - a non-empty segment always yields a level
+        return NoChoice(f"no {country} ANIs in the inventory", "no_inventory")
+    if options.cap_mode == "strict":
+        return NoChoice(_capped_reason(seg, get, want if not brand_ignored else None), "all_capped")
+    # Soft caps: the call goes out anyway on the least-loaded number of the best level, so local
+    # presence is kept and the overload is spread rather than piled on the LRU number.
+    chosen = _pick_least_used(best_level.cells, get)
+    return _choice(chosen, best_level, requested, over_cap=True, brand_ignored=brand_ignored)
+
+
+def _choice(
+    c: Candidate,
+    level: Level,
+    requested: AssignmentType | None,
+    *,
+    over_cap: bool,
+    brand_ignored: bool,
+) -> Choice:
+    return Choice(
+        candidate=c,
+        assignment_type=level.assignment_type,
+        requested_assignment_type=requested,
+        match=level.match,
+        fallback=level.fallback,
+        over_cap=over_cap,
+        brand_filter_ignored=brand_ignored,
+        distance_km=level.distance_km,
+    )
+
+
+def _pick_lru(cells: Iterable[Cell], get: UsageGetter) -> Candidate | None:
+    """Least recently assigned under cap; ties to fewest dials today, then lowest ani_id."""
+    # Scalars instead of a key tuple: this loop is the whole cost of a deep fallback on a large
+    # pool, and skipping the tuple allocation makes it ~1.5x faster.
+    best: Candidate | None = None
+    best_last = _LATEST
+    best_dials = 0
+    best_id = 0
+    for cell in cells:
+        for c in cell:
+            u = get(c.ani_id)
+            if u is None:
+                if c.daily_cap <= 0 or c.hourly_cap == 0:
+                    continue
+                last = _NEVER
+                dials = 0
+            else:
+                dials = u.dials_today
+                if dials >= c.daily_cap:
+                    continue
+                hourly = c.hourly_cap
+                if hourly is not None and u.dials_this_hour >= hourly:
+                    continue
+                stamp = u.last_assigned_at
+                last = _NEVER if stamp is None else stamp
+            if last > best_last:
+                continue
+            if (
+                last == best_last
+                and best is not None
+                and (dials > best_dials or (dials == best_dials and c.ani_id > best_id))
+            ):
+                continue
+            best = c
+            best_last = last
+            best_dials = dials
+            best_id = c.ani_id
+    return best
+
+
+def _pick_least_used(cells: Iterable[Cell], get: UsageGetter) -> Candidate:
+    """Fewest dials today, then LRU, then lowest ani_id, ignoring caps (all are capped here)."""
+    best: Candidate | None = None
+    best_key: tuple[int, float, int] = (0, _NEVER, 0)
+    for cell in cells:
+        for c in cell:
+            u = get(c.ani_id)
+            if u is None:
+                key = (0, _NEVER, c.ani_id)
+            else:
+                last = u.last_assigned_at
+                key = (u.dials_today, _NEVER if last is None else last, c.ani_id)
+            if best is None or key < best_key:
+                best = c
+                best_key = key
+    assert best is not None, "called with an empty level"
+    return best
+
+
+def _under_cap(c: Candidate, u: Usage | None) -> bool:
+    if u is None:
+        return c.daily_cap > 0 and c.hourly_cap != 0
+    if u.dials_today >= c.daily_cap:
+        return False
+    hourly = c.hourly_cap
+    return hourly is None or u.dials_this_hour < hourly
+
+
+def _pick_uniform(
+    everyone: Cell, cells: Iterable[Cell], get: UsageGetter, rng: random.Random
+) -> Candidate | None:
+    """Uniform over the candidates under cap.
+
+    Rejection sampling from the whole segment is exactly uniform over the under-cap set and O(1)
+    while most numbers have room; the scan afterwards is uniform too, so the mixture stays exact.
+    Cells skipped by the ladder hold only capped numbers, so drawing from ``everyone`` is safe.
+    """
+    n = len(everyone)
+    for _ in range(_UNIFORM_DRAWS):
+        c = everyone[rng.randrange(n)]
+        if _under_cap(c, get(c.ani_id)):
+            return c
+    free = [c for cell in cells for c in cell if _under_cap(c, get(c.ani_id))]
+    return rng.choice(free) if free else None
+
+
+def _capped_reason(seg: Segment, get: UsageGetter, branded: bool | None) -> str:
+    """E.g. "all 12 ANIs reached their daily cap of 75"; cold path, runs once per refusal."""
+    daily_caps: set[int] = set()
+    hourly_caps: set[int] = set()
+    n_daily = 0
+    for c in seg.all:
+        u = get(c.ani_id)
+        # The daily cap is the one that lasts until tomorrow, so it wins when both are hit.
+        if (u.dials_today if u is not None else 0) >= c.daily_cap:
+            daily_caps.add(c.daily_cap)
+            n_daily += 1
+        else:
+            hourly_caps.add(c.hourly_cap or 0)
+    n = len(seg.all)
+    kind = "" if branded is None else ("branded " if branded else "unbranded ")
+    who = f"the only {kind}ANI" if n == 1 else f"all {n} {kind}ANIs"
+    their = "its" if n == 1 else "their"
+    if not hourly_caps:
+        return f"{who} reached {their} daily cap{_cap_values(daily_caps)}"
+    if not daily_caps:
+        return f"{who} reached {their} hourly cap{_cap_values(hourly_caps)}"
+    return f"{who} reached {their} daily or hourly cap ({n_daily} daily, {n - n_daily} hourly)"
+
+
+def _cap_values(caps: set[int]) -> str:
+    if len(caps) == 1:
+        return f" of {next(iter(caps))}"
+    return f" ({min(caps)}-{max(caps)})"
