@@ -7,7 +7,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from openani.http import company_settings, health
+from openani.assign.service import NextAniService
+from openani.assign.snapshot import SnapshotCache
+from openani.http import company_settings, health, next_ani
 from openani.http.context import AppContext
 from openani.http.errors import EXCEPTION_HANDLERS
 from openani.http.openapi import build_openapi, docs_page
@@ -27,19 +29,22 @@ def all_operations() -> list[Operation]:
     for spec in RESOURCES:
         operations.extend(resource_operations(spec))
     operations.extend(company_settings.OPERATIONS)
+    operations.extend(next_ani.OPERATIONS)
     return operations
 
 
 def create_app(settings: Settings, db: Database | None = None) -> Starlette:
     db = db or Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    snapshots = SnapshotCache(db)
     context = AppContext(
         settings=settings,
         db=db,
         authenticator=Authenticator(db),
-        company_settings=CompanySettingsService(db),
+        company_settings=CompanySettingsService(db, on_change=snapshots.invalidate),
+        next_ani=NextAniService(db, snapshots),
     )
     for spec in RESOURCES:
-        context.resources[spec.path] = ResourceService(db, spec)
+        context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)
 
     operations = all_operations()
     document = build_openapi(operations)

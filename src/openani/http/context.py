@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
+from openani.assign.service import NextAniService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.settings import Settings
@@ -20,6 +21,7 @@ class AppContext:
     db: Database
     authenticator: Authenticator
     company_settings: CompanySettingsService
+    next_ani: NextAniService
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 

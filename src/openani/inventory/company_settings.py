@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from openani.inventory.models import CompanySettingsUpdate
@@ -13,8 +13,9 @@ from openani.validation import validate
 
 
 class CompanySettingsService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, on_change: Callable[[int], None] | None = None) -> None:
         self._db = db
+        self._on_change = on_change
 
     def get(self, company: Company) -> dict[str, Any]:
         with self._db.read() as conn:
@@ -28,4 +29,6 @@ class CompanySettingsService:
             if changes:
                 company_store.update_company_settings(conn, company.id, changes)
             values = company_store.company_settings(conn, company.id)
+        if changes and self._on_change is not None:
+            self._on_change(company.id)
         return {"company_guid": company.guid, "name": company.name, **values}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +26,16 @@ class Page:
 
 
 class ResourceService:
-    def __init__(self, db: Database, spec: ResourceSpec) -> None:
+    def __init__(
+        self,
+        db: Database,
+        spec: ResourceSpec,
+        on_change: Callable[[int], None] | None = None,
+    ) -> None:
         self._db = db
         self.spec = spec
+        # Told the company id after a committed change, so this process's caches drop at once.
+        self._on_change = on_change
 
     def create(self, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
         command = validate(self.spec.create_model, body)
@@ -38,6 +45,7 @@ class ResourceService:
                 conn, self.spec.table, company.id, key, values, label=self.spec.label(command)
             )
             self._changed(conn, company)
+        self._committed(company)
         return self.spec.to_public(row)
 
     def get(self, company: Company, key: Mapping[str, Any]) -> dict[str, Any]:
@@ -56,6 +64,7 @@ class ResourceService:
                     conn, self.spec.table, row.id, values, label=self.spec.label(command)
                 )
                 self._changed(conn, company)
+        self._committed(company)
         return self.spec.to_public(row)
 
     def set_columns(
@@ -69,6 +78,7 @@ class ResourceService:
                 conn, self.spec.table, row.id, values, label=self.spec.label(command)
             )
             self._changed(conn, company)
+        self._committed(company)
         return self.spec.to_public(row)
 
     def delete(self, company: Company, key: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,11 +87,16 @@ class ResourceService:
             row = self._one(conn, company, command, for_update=True)
             row = store.soft_delete(conn, self.spec.table, row.id)
             self._changed(conn, company)
+        self._committed(company)
         return self.spec.to_public(row)
 
     def _changed(self, conn: Connection, company: Company) -> None:
         if self.spec.affects_selection:
             bump_inventory_version(conn, company.id)
+
+    def _committed(self, company: Company) -> None:
+        if self.spec.affects_selection and self._on_change is not None:
+            self._on_change(company.id)
 
     def list(
         self, company: Company, query: Mapping[str, str], *, limit: int, cursor: str | None

@@ -71,6 +71,18 @@ def choose_ani(
     requested = options.assignment_type
     strategy = resolve_strategy(requested, prospect)
     get = usage.get
+    if options.preferred_ani_id is not None:
+        sticky = _sticky(pool, options, country, None if brand_ignored else want, get)
+        if sticky is not None:
+            return Choice(
+                candidate=sticky,
+                assignment_type=strategy,
+                requested_assignment_type=requested,
+                match="sticky",
+                fallback=False,
+                over_cap=False,
+                brand_filter_ignored=brand_ignored,
+            )
     best_level: Level | None = None
     for level in ladder(
         strategy,
@@ -124,6 +136,22 @@ def _choice(
         brand_filter_ignored=brand_ignored,
         distance_km=level.distance_km,
     )
+
+
+def _sticky(
+    pool: CandidatePool,
+    options: SelectionOptions,
+    country: str,
+    branded: bool | None,
+    get: UsageGetter,
+) -> Candidate | None:
+    assert options.preferred_ani_id is not None
+    c = pool.get(options.preferred_ani_id)
+    if c is None or normalize_country_code(c.country_code) != country:
+        return None
+    if branded is not None and c.branded != branded:
+        return None
+    return c if _under_cap(c, get(c.ani_id)) else None
 
 
 def _pick_lru(cells: Iterable[Cell], get: UsageGetter) -> Candidate | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal, Protocol, get_args
 
 AssignmentType = Literal["zip", "area_code", "state", "tfn", "random", "highest_contact_rate"]
-Match = Literal["zip", "area_code", "overlay", "state", "nearest", "tfn", "any"]
+Match = Literal["zip", "area_code", "overlay", "state", "nearest", "tfn", "any", "sticky"]
 CapMode = Literal["soft", "strict"]
 NoChoiceCode = Literal["no_inventory", "no_brand_match", "all_capped"]
 
@@ -117,6 +117,9 @@ class SelectionOptions:
     nearest_radius_km: float = 250.0
     contact_rate_prior: BetaPrior = field(default_factory=BetaPrior)
     strict_brand: bool = False
+    # Sticky caller ID: the ANI this prospect was shown last; kept while it is still eligible
+    # (in the pool, same country, brand filter, under cap) so callbacks reach a familiar number.
+    preferred_ani_id: int | None = None
 
     def __post_init__(self) -> None:
         # Options often come straight from request JSON, where Literal types are not enforced.
@@ -150,6 +153,7 @@ _MATCH_TEXT: Final[dict[str, str]] = {
     "nearest": "nearest area code {npa}",
     "tfn": "toll-free number",
     "any": "any eligible number",
+    "sticky": "the number this prospect was shown last",
 }
 
 

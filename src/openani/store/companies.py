@@ -123,7 +123,7 @@ def company_settings(conn: Connection, company_id: int) -> dict[str, Any]:
             companies.c.id == company_id
         )
     ).one()
-    return dict(row._mapping)
+    return dict(zip(SETTINGS_COLUMNS, row, strict=True))
 
 
 def update_company_settings(conn: Connection, company_id: int, values: dict[str, Any]) -> None:

@@ -1,0 +1,226 @@
+"""/dialer/next: resolve the prospect, choose with the pure policy, claim atomically, log it."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from pydantic import Field
+
+from openani.assign.models import MAX_BATCH_LEADS, BatchLead, NextAniRequest
+from openani.assign.prospects import ResolvedProspect, resolve_prospect
+from openani.assign.snapshot import CompanySnapshot, SnapshotCache
+from openani.errors import NotFound, OpenAniError, ValidationFailed
+from openani.geo.area_codes import AreaCodeIndex
+from openani.inventory.models import Input
+from openani.selection import (
+    AssignmentType,
+    CapMode,
+    Choice,
+    NoChoice,
+    SelectionOptions,
+    choose_ani,
+)
+from openani.store import selection as store
+from openani.store.companies import Company
+from openani.store.engine import Database
+from openani.store.selection import CampaignConfig
+from openani.validation import validate
+
+# A claim fails only when another process took the number's last slot between our choice and
+# our write; a few retries with refreshed counters settle it.
+MAX_CLAIM_ATTEMPTS = 5
+
+
+class NoAvailableAni(OpenAniError):
+    code = "no_available_ani"
+    status = 404
+
+
+class _BatchEnvelope(Input):
+    """The batch minus its leads, which are validated one by one for per-row errors."""
+
+    outbound_campaign: str
+    assignment_type: Any = None
+    use_branded: Any = None
+    inventory_group_ids: Any = None
+    leads: list[Any] = Field(min_length=1, max_length=MAX_BATCH_LEADS)
+
+
+class NextAniService:
+    def __init__(self, db: Database, snapshots: SnapshotCache, rng: random.Random | None = None):
+        self._db = db
+        self._snapshots = snapshots
+        self._areas = AreaCodeIndex()
+        self._rng = rng or random.Random()
+
+    def next_ani(
+        self, company: Company, body: Mapping[str, Any], now: datetime | None = None
+    ) -> dict[str, Any]:
+        request = validate(NextAniRequest, body)
+        return self._assign(company, request, now or datetime.now(UTC))
+
+    def next_batch(
+        self, company: Company, body: Mapping[str, Any], now: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        envelope = validate(_BatchEnvelope, body)
+        shared = {k: v for k, v in body.items() if k != "leads"}
+        # The shared part is checked once, so a bad campaign or strategy is one clear 4xx
+        # rather than a thousand identical row errors.
+        validate(NextAniRequest, {**shared, "prospect_phone": "0"})
+        now = now or datetime.now(UTC)
+        self._campaign(self._snapshots.get(company.id, now), str(shared["outbound_campaign"]))
+        results = []
+        for index, raw in enumerate(envelope.leads):
+            row_id = raw.get("row_id", index) if isinstance(raw, dict) else index
+            try:
+                if not isinstance(raw, dict):
+                    raise ValidationFailed({f"leads.{index}": "must be an object"})
+                lead = validate(BatchLead, raw)
+                request = validate(
+                    NextAniRequest,
+                    {
+                        **shared,
+                        "prospect_phone": lead.prospect_phone,
+                        "prospect_zip": lead.prospect_zip,
+                    },
+                )
+                results.append({"row_id": lead.row_id, **self._assign(company, request, now)})
+            except OpenAniError as exc:
+                error: dict[str, Any] = {"code": exc.code, "message": exc.message}
+                if exc.fields:
+                    error["fields"] = exc.fields
+                results.append({"row_id": row_id, "error": error})
+        return results
+
+    def _assign(self, company: Company, request: NextAniRequest, now: datetime) -> dict[str, Any]:
+        resolved = resolve_prospect(request.prospect_phone, request.prospect_zip)
+        snapshot = self._snapshots.get(company.id, now)
+        try:
+            return self._assign_from(snapshot, company, request, resolved, now)
+        except (NotFound, NoAvailableAni):
+            # Refusals are checked against the newest inventory: another process may have just
+            # added the campaign or the numbers this request needs.
+            fresh = self._snapshots.get(company.id, now, force_check=True)
+            if fresh is snapshot:
+                raise
+            return self._assign_from(fresh, company, request, resolved, now)
+
+    def _assign_from(
+        self,
+        snapshot: CompanySnapshot,
+        company: Company,
+        request: NextAniRequest,
+        resolved: ResolvedProspect,
+        now: datetime,
+    ) -> dict[str, Any]:
+        campaign = self._campaign(snapshot, request.outbound_campaign)
+        groups = _groups(request, campaign)
+        pool = snapshot.pool(groups, campaign)
+        defaults = snapshot.defaults
+        sticky_id = None
+        if campaign.sticky_ani:
+            with self._db.read() as conn:
+                sticky_id = store.last_ani_for_prospect(conn, company.id, resolved.phone.number)
+        options = SelectionOptions(
+            assignment_type=cast(
+                AssignmentType | None,
+                request.assignment_type or campaign.default_assignment_type,
+            ),
+            default_assignment_type=cast(AssignmentType | None, campaign.default_assignment_type),
+            use_branded=request.use_branded,
+            cap_mode=cast(CapMode, campaign.cap_mode or defaults.cap_mode),
+            nearest_radius_km=defaults.nearest_radius_km,
+            preferred_ani_id=sticky_id,
+        )
+
+        for _attempt in range(MAX_CLAIM_ATTEMPTS):
+            choice = choose_ani(
+                resolved.prospect, pool, snapshot.usage, options, areas=self._areas, rng=self._rng
+            )
+            if isinstance(choice, NoChoice):
+                raise NoAvailableAni(_refusal(choice, groups))
+            candidate = choice.candidate
+            with self._db.write() as conn:
+                counters = store.claim(
+                    conn,
+                    company_id=company.id,
+                    ani_id=candidate.ani_id,
+                    day=snapshot.day,
+                    hour=snapshot.hour,
+                    now=now,
+                    daily_cap=candidate.daily_cap,
+                    hourly_cap=candidate.hourly_cap,
+                    enforce=not choice.over_cap,
+                )
+                if counters is not None:
+                    store.record_assignment(
+                        conn,
+                        {
+                            "company_id": company.id,
+                            "campaign_id": campaign.id,
+                            "ani_id": candidate.ani_id,
+                            "prospect_phone": resolved.phone.number,
+                            "prospect_country_code": resolved.phone.country_code,
+                            "prospect_zip": resolved.postal_code,
+                            "requested_assignment_type": request.assignment_type,
+                            "assignment_type": choice.assignment_type,
+                            "match": choice.match,
+                            "fallback": choice.fallback,
+                            "over_cap": choice.over_cap,
+                            "created_at": now,
+                        },
+                    )
+            if counters is None:
+                self._snapshots.refresh_usage(snapshot, [candidate.ani_id])
+                continue
+            snapshot.absorb(
+                candidate.ani_id, snapshot.day, counters[0], snapshot.hour, counters[1], now
+            )
+            return _response(request, resolved, choice)
+        raise NoAvailableAni("every candidate ANI was taken by concurrent requests; retry")
+
+    @staticmethod
+    def _campaign(snapshot: CompanySnapshot, campaign_id: str) -> CampaignConfig:
+        campaign = snapshot.campaigns.get(campaign_id)
+        if campaign is None:
+            raise NotFound(f"campaign {campaign_id} not found")
+        if campaign.type == "Inbound":
+            raise ValidationFailed(
+                {"outbound_campaign": f"campaign {campaign_id} is an Inbound campaign"}
+            )
+        return campaign
+
+
+def _groups(request: NextAniRequest, campaign: CampaignConfig) -> frozenset[str] | None:
+    if request.inventory_group_ids:
+        return frozenset(request.inventory_group_ids)
+    if campaign.inbound_pool_id:
+        return frozenset((campaign.inbound_pool_id,))
+    return None
+
+
+def _refusal(outcome: NoChoice, groups: frozenset[str] | None) -> str:
+    if groups is None:
+        return outcome.reason
+    return f"{outcome.reason} (inbound group {', '.join(sorted(groups))})"
+
+
+def _response(
+    request: NextAniRequest, resolved: ResolvedProspect, choice: Choice
+) -> dict[str, Any]:
+    candidate = choice.candidate
+    return {
+        "prospect_phone": request.prospect_phone,
+        "ani": candidate.number,
+        "assignment_type": choice.assignment_type,
+        "country_code": candidate.country_code,
+        "requested_assignment_type": request.assignment_type,
+        "fallback": choice.fallback,
+        "match": choice.match,
+        "branded": candidate.branded,
+        "over_cap": choice.over_cap,
+        "brand_filter_ignored": choice.brand_filter_ignored,
+    }

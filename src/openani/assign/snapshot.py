@@ -1,0 +1,188 @@
+"""Each server process keeps what /dialer/next reads in memory, per company.
+
+The inventory (ANIs, campaigns, company defaults) is loaded once and indexed into candidate
+pools; the live counters are kept current from the answers of the database's own atomic claims.
+Staleness is bounded: a change made through this process invalidates at once; a change made
+through another process is noticed at the next version check (at most ``VERSION_CHECK_S``
+later, and always before a request is refused for lack of an ANI).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from openani.selection import Candidate, CandidatePool, Usage
+from openani.store import selection as store
+from openani.store.engine import Database
+from openani.store.selection import CampaignConfig, CompanyDefaults, SelectableAni, UsageRow
+
+VERSION_CHECK_S = 1.0
+# Pools for distinct (group filter, caps) combinations; bounded so that a dialer sending ever
+# new group lists cannot grow memory without limit.
+MAX_POOLS_PER_COMPANY = 64
+
+PoolKey = tuple[frozenset[str] | None, int | None, int | None]
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_day_hour(now: datetime, time_zone: str) -> tuple[str, str]:
+    local = now.astimezone(_zone(time_zone))
+    return local.strftime("%Y-%m-%d"), local.strftime("%Y-%m-%dT%H")
+
+
+@dataclass(slots=True)
+class CompanySnapshot:
+    company_id: int
+    defaults: CompanyDefaults
+    campaigns: dict[str, CampaignConfig]
+    anis: list[SelectableAni]  # active at load time
+    paused_anis: list[SelectableAni]
+    # When the earliest timed pause ends: the snapshot must be rebuilt then.
+    next_change_at: datetime | None
+    checked_at: float
+    day: str = ""
+    hour: str = ""
+    usage: dict[int, Usage] = field(default_factory=dict)
+    pools: dict[PoolKey, CandidatePool] = field(default_factory=dict)
+    groups: dict[frozenset[str] | None, int] = field(default_factory=dict)
+
+    def pool(self, groups: frozenset[str] | None, campaign: CampaignConfig) -> CandidatePool:
+        key: PoolKey = (groups, campaign.daily_cap, campaign.hourly_cap)
+        found = self.pools.get(key)
+        if found is None:
+            if len(self.pools) >= MAX_POOLS_PER_COMPANY:
+                self.pools.clear()
+            found = self.pools[key] = CandidatePool(self._candidates(groups, campaign))
+        return found
+
+    def _candidates(
+        self, groups: frozenset[str] | None, campaign: CampaignConfig
+    ) -> Iterable[Candidate]:
+        defaults = self.defaults
+        # The most specific cap wins: the number's own, then the campaign's, then the company's.
+        daily = campaign.daily_cap if campaign.daily_cap is not None else defaults.daily_cap
+        hourly = campaign.hourly_cap if campaign.hourly_cap is not None else defaults.hourly_cap
+        for ani in self.anis:
+            if groups is not None and ani.inbound_group_id not in groups:
+                continue
+            yield Candidate(
+                ani_id=ani.id,
+                number=ani.number,
+                country_code=ani.country_code,
+                area_code=ani.area_code,
+                state=ani.state,
+                toll_free=ani.toll_free,
+                branded=ani.is_branded,
+                daily_cap=ani.daily_cap if ani.daily_cap is not None else daily,
+                hourly_cap=ani.hourly_cap if ani.hourly_cap is not None else hourly,
+            )
+
+    def roll_to(self, day: str, hour: str, load: Callable[[], list[UsageRow]]) -> None:
+        """Move the counters to the current day and hour, reloading them when either changed."""
+        if day == self.day and hour == self.hour:
+            return
+        self.day, self.hour = day, hour
+        self.usage = {}
+        for row in load():
+            self.absorb(
+                row.ani_id,
+                row.day,
+                row.dials_today,
+                row.hour,
+                row.dials_this_hour,
+                row.last_assigned_at,
+            )
+
+    def absorb(
+        self,
+        ani_id: int,
+        day: str,
+        dials_today: int,
+        hour: str,
+        dials_this_hour: int,
+        last_assigned_at: datetime,
+    ) -> None:
+        usage = self.usage.get(ani_id)
+        if usage is None:
+            usage = self.usage[ani_id] = Usage()
+        usage.dials_today = dials_today if day == self.day else 0
+        usage.dials_this_hour = dials_this_hour if hour == self.hour else 0
+        usage.last_assigned_at = last_assigned_at.timestamp()
+
+
+class SnapshotCache:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._snapshots: dict[int, CompanySnapshot] = {}
+
+    def invalidate(self, company_id: int) -> None:
+        self._snapshots.pop(company_id, None)
+
+    def get(self, company_id: int, now: datetime, *, force_check: bool = False) -> CompanySnapshot:
+        snapshot = self._snapshots.get(company_id)
+        clock = time.monotonic()
+        if snapshot is not None and (
+            snapshot.next_change_at is not None and now >= snapshot.next_change_at
+        ):
+            snapshot = None
+        if snapshot is not None and (force_check or clock - snapshot.checked_at > VERSION_CHECK_S):
+            with self._db.read() as conn:
+                version = store.inventory_version(conn, company_id)
+            if version == snapshot.defaults.inventory_version:
+                snapshot.checked_at = clock
+            else:
+                snapshot = None
+        if snapshot is None:
+            snapshot = self._load(company_id, now, clock)
+            self._snapshots[company_id] = snapshot
+        day, hour = local_day_hour(now, snapshot.defaults.time_zone)
+        snapshot.roll_to(day, hour, lambda: self._usage(company_id))
+        return snapshot
+
+    def refresh_usage(self, snapshot: CompanySnapshot, ani_ids: list[int]) -> None:
+        """Catch up on dials other processes counted (after a claim found a number capped)."""
+        with self._db.read() as conn:
+            rows = store.usage_rows(conn, snapshot.company_id, ani_ids)
+        for row in rows:
+            snapshot.absorb(
+                row.ani_id,
+                row.day,
+                row.dials_today,
+                row.hour,
+                row.dials_this_hour,
+                row.last_assigned_at,
+            )
+
+    def _usage(self, company_id: int) -> list[UsageRow]:
+        with self._db.read() as conn:
+            return store.usage_rows(conn, company_id)
+
+    def _load(self, company_id: int, now: datetime, clock: float) -> CompanySnapshot:
+        with self._db.read() as conn:
+            defaults = store.company_defaults(conn, company_id)
+            campaigns = store.campaign_configs(conn, company_id)
+            anis = store.selectable_anis(conn, company_id)
+        active: list[SelectableAni] = []
+        paused: list[SelectableAni] = []
+        for ani in anis:
+            pause_over = ani.paused_until is not None and ani.paused_until <= now
+            (active if ani.status == "active" or pause_over else paused).append(ani)
+        pause_ends = [a.paused_until for a in paused if a.paused_until is not None]
+        return CompanySnapshot(
+            company_id=company_id,
+            defaults=defaults,
+            campaigns={c.ext_id: c for c in campaigns},
+            anis=active,
+            paused_anis=paused,
+            next_change_at=min(pause_ends) if pause_ends else None,
+            checked_at=clock,
+        )

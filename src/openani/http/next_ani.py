@@ -1,0 +1,50 @@
+"""POST /dialer/next and /dialer/next/batch."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from openani.assign.models import NextAni, NextAniBatch, NextAniBatchRequest, NextAniRequest
+from openani.http.body import read_json_object
+from openani.http.context import company_of, context_of
+from openani.http.operations import Operation
+from openani.http.resources import ERROR_RESPONSES
+from openani.http.responses import JSONResponse
+
+
+async def next_ani(request: Request) -> Response:
+    company = company_of(request)
+    context = context_of(request)
+    body = await read_json_object(request, context.settings.max_body_bytes)
+    return JSONResponse(context.next_ani.next_ani(company, body or {}))
+
+
+async def next_batch(request: Request) -> Response:
+    company = company_of(request)
+    context = context_of(request)
+    body = await read_json_object(request, context.settings.max_body_bytes)
+    return JSONResponse({"results": context.next_ani.next_batch(company, body or {})})
+
+
+OPERATIONS = [
+    Operation(
+        "POST",
+        "/dialer/next",
+        "Select the next ANI for an outbound call",
+        next_ani,
+        "next",
+        request_model=NextAniRequest,
+        responses={200: NextAni, **ERROR_RESPONSES},
+        description="404 with code no_available_ani (and the reason) when no ANI can be given.",
+    ),
+    Operation(
+        "POST",
+        "/dialer/next/batch",
+        "Select ANIs for up to 1,000 leads (list loading); each row succeeds or fails alone",
+        next_batch,
+        "next",
+        request_model=NextAniBatchRequest,
+        responses={200: NextAniBatch, **ERROR_RESPONSES},
+    ),
+]
