@@ -1,7 +1,9 @@
-"""Who is calling: API keys to companies, with a throttled ``last_used_at``.
+"""Who is calling: API keys to companies.
 
-Writing ``last_used_at`` on every request would put a write on the hot path of every call; once a
-minute per key per process is enough to tell an operator which keys are still in use.
+Both halves of this are kept off the hot path. A key found in the database is remembered for
+``KEY_CACHE_S``, so a revocation made elsewhere takes effect in every process within that time;
+and ``last_used_at`` is written at most once a minute per key per process, which is enough to tell
+an operator which keys are still in use.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from openani.store.companies import Company
 from openani.store.engine import Database
 
 LAST_USED_RESOLUTION_S = 60.0
+KEY_CACHE_S = 1.0
 
 
 class Authenticator:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._last_touched: dict[str, float] = {}
+        # key id -> (stored secret hash, company, when it was read)
+        self._known: dict[str, tuple[str, Company, float]] = {}
 
     def company_for_key(self, plaintext: str | None) -> Company:
         if not plaintext:
@@ -30,8 +35,7 @@ class Authenticator:
         if parts is None:
             raise Unauthorized("invalid API key")
         key_id, secret = parts
-        with self._db.read() as conn:
-            found = company_store.active_key(conn, key_id)
+        found = self._active_key(key_id)
         # The hash comparison runs for unknown ids too, so response time does not reveal which
         # key ids exist.
         stored_hash = found[0] if found else "0" * 64
@@ -39,6 +43,25 @@ class Authenticator:
             raise Unauthorized("invalid or revoked API key")
         self._touch(key_id)
         return found[1]
+
+    def forget(self) -> None:
+        """Drop remembered keys (after a revocation made through this process)."""
+        self._known.clear()
+
+    def _active_key(self, key_id: str) -> tuple[str, Company] | None:
+        now = time.monotonic()
+        known = self._known.get(key_id)
+        if known is not None and now - known[2] < KEY_CACHE_S:
+            return known[0], known[1]
+        with self._db.read() as conn:
+            found = company_store.active_key(conn, key_id)
+        if found is None:
+            self._known.pop(key_id, None)
+            return None
+        if len(self._known) > 10_000:
+            self._known.clear()
+        self._known[key_id] = (found[0], found[1], now)
+        return found
 
     def _touch(self, key_id: str) -> None:
         now = time.monotonic()

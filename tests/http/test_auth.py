@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from starlette.testclient import TestClient
 
+from openani import tenancy
 from openani.store import companies as company_store
 from openani.store.engine import Database
 from tests.conftest import Tenant
@@ -41,8 +44,10 @@ def test_wrong_secret_for_a_real_key_id_is_401(client: TestClient, tenant: Tenan
 
 
 def test_revoked_key_is_401_and_other_keys_keep_working(
-    client: TestClient, db: Database, tenant: Tenant
+    client: TestClient, db: Database, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Revocation happens in another process (the CLI); a server notices within KEY_CACHE_S.
+    monkeypatch.setattr(tenancy, "KEY_CACHE_S", 0.0)
     with db.write() as conn:
         second = company_store.create_api_key(conn, tenant.company)
     assert client.get("/dialer/campaigns", headers=tenant.headers).status_code == 200
@@ -75,3 +80,13 @@ def test_unknown_path_and_method_use_the_error_shape(client: TestClient, tenant:
     wrong = client.patch("/dialer/campaigns", headers=tenant.headers)
     assert wrong.status_code == 405
     assert wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_revocation_reaches_a_running_server_within_the_cache_period(
+    client: TestClient, db: Database, tenant: Tenant
+) -> None:
+    assert client.get("/dialer/campaigns", headers=tenant.headers).status_code == 200
+    with db.write() as conn:
+        assert company_store.revoke_api_key(conn, tenant.api_key.split("_")[1])
+    time.sleep(tenancy.KEY_CACHE_S + 0.1)
+    assert client.get("/dialer/campaigns", headers=tenant.headers).status_code == 401

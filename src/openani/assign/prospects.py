@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from openani.errors import ValidationFailed
 from openani.geo import (
     InvalidPhoneNumber,
-    PhoneFacts,
+    ProspectLocation,
     UnknownPostalCode,
     area_code,
+    locate_prospect,
     lookup_postal_code,
-    parse_prospect_phone,
 )
 from openani.selection import Prospect
 
@@ -21,7 +21,7 @@ _POSTAL_COUNTRIES = {"+1": ("US", "CA"), "+44": ("GB",)}
 
 @dataclass(frozen=True, slots=True)
 class ResolvedProspect:
-    phone: PhoneFacts
+    phone: ProspectLocation
     prospect: Prospect
     postal_code: str | None  # normalised, when it was known and usable
 
@@ -39,7 +39,7 @@ def resolve_prospect(
     block the call: the phone number's own area code and state are used instead.
     """
     try:
-        facts = parse_prospect_phone(phone)
+        facts = locate_prospect(phone)
     except InvalidPhoneNumber as exc:
         raise ValidationFailed({phone_field: str(exc)}) from None
 

@@ -24,6 +24,7 @@ from openani.selection import (
     choose_ani,
 )
 from openani.store import selection as store
+from openani.store.claims import Claim, ClaimWriter
 from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.store.selection import CampaignConfig
@@ -52,6 +53,7 @@ class _BatchEnvelope(Input):
 class NextAniService:
     def __init__(self, db: Database, snapshots: SnapshotCache, rng: random.Random | None = None):
         self._db = db
+        self._claims = ClaimWriter(db)
         self._snapshots = snapshots
         self._areas = AreaCodeIndex()
         self._rng = rng or random.Random()
@@ -126,12 +128,12 @@ class NextAniService:
                 sticky_id = store.last_ani_for_prospect(conn, company.id, resolved.phone.number)
         options = SelectionOptions(
             assignment_type=cast(
-                AssignmentType | None,
+                "AssignmentType | None",
                 request.assignment_type or campaign.default_assignment_type,
             ),
-            default_assignment_type=cast(AssignmentType | None, campaign.default_assignment_type),
+            default_assignment_type=cast("AssignmentType | None", campaign.default_assignment_type),
             use_branded=request.use_branded,
-            cap_mode=cast(CapMode, campaign.cap_mode or defaults.cap_mode),
+            cap_mode=cast("CapMode", campaign.cap_mode or defaults.cap_mode),
             nearest_radius_km=defaults.nearest_radius_km,
             preferred_ani_id=sticky_id,
         )
@@ -143,10 +145,10 @@ class NextAniService:
             if isinstance(choice, NoChoice):
                 raise NoAvailableAni(_refusal(choice, groups))
             candidate = choice.candidate
-            with self._db.write() as conn:
-                counters = store.claim(
-                    conn,
+            counters = self._claims.claim(
+                Claim(
                     company_id=company.id,
+                    campaign_id=campaign.id,
                     ani_id=candidate.ani_id,
                     day=snapshot.day,
                     hour=snapshot.hour,
@@ -154,25 +156,16 @@ class NextAniService:
                     daily_cap=candidate.daily_cap,
                     hourly_cap=candidate.hourly_cap,
                     enforce=not choice.over_cap,
+                    prospect_phone=resolved.phone.number,
+                    prospect_country_code=resolved.phone.country_code,
+                    prospect_zip=resolved.postal_code,
+                    requested_assignment_type=request.assignment_type,
+                    assignment_type=choice.assignment_type,
+                    match=choice.match,
+                    fallback=choice.fallback,
+                    over_cap=choice.over_cap,
                 )
-                if counters is not None:
-                    store.record_assignment(
-                        conn,
-                        {
-                            "company_id": company.id,
-                            "campaign_id": campaign.id,
-                            "ani_id": candidate.ani_id,
-                            "prospect_phone": resolved.phone.number,
-                            "prospect_country_code": resolved.phone.country_code,
-                            "prospect_zip": resolved.postal_code,
-                            "requested_assignment_type": request.assignment_type,
-                            "assignment_type": choice.assignment_type,
-                            "match": choice.match,
-                            "fallback": choice.fallback,
-                            "over_cap": choice.over_cap,
-                            "created_at": now,
-                        },
-                    )
+            )
             if counters is None:
                 self._snapshots.refresh_usage(snapshot, [candidate.ani_id])
                 continue

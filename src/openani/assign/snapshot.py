@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from openani.selection import Candidate, CandidatePool, Usage
@@ -35,7 +35,14 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def local_day_hour(now: datetime, time_zone: str) -> tuple[str, str]:
-    local = now.astimezone(_zone(time_zone))
+    """The company's local day and hour; every zone offset in use is a whole number of minutes,
+    so the answer is the same for a whole UTC minute and is computed once per minute."""
+    return _local_day_hour(int(now.timestamp()) // 60, time_zone)
+
+
+@lru_cache(maxsize=1024)
+def _local_day_hour(epoch_minute: int, time_zone: str) -> tuple[str, str]:
+    local = datetime.fromtimestamp(epoch_minute * 60, _zone(time_zone))
     return local.strftime("%Y-%m-%d"), local.strftime("%Y-%m-%dT%H")
 
 

@@ -1,8 +1,6 @@
 """What /dialer/next reads and writes: the selectable inventory, live counters, the assignment log.
 
-The claim of an ANI is one conditional upsert: the row's counters roll over when the day or hour
-has changed and are incremented only while under cap, so concurrent requests in any number of
-server processes can never push a number past a strict cap or lose an increment.
+The write of the hot path, claiming an ANI, lives in ``store.claims``.
 """
 
 from __future__ import annotations
@@ -10,11 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, Integer, bindparam, insert, select, text
+from sqlalchemy import Connection, select
 
-from openani.store.schema import UTCDateTime, ani_usage, anis, assignments, campaigns, companies
+from openani.store.schema import ani_usage, anis, assignments, campaigns, companies
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,74 +139,6 @@ def usage_rows(
     if ani_ids is not None:
         query = query.where(ani_usage.c.ani_id.in_(list(ani_ids)))
     return [UsageRow(*row) for row in conn.execute(query)]
-
-
-_CLAIM = (
-    text(
-        """
-        INSERT INTO ani_usage
-            (ani_id, company_id, day, dials_today, hour, dials_this_hour, last_assigned_at)
-        VALUES (:ani_id, :company_id, :day, 1, :hour, 1, :now)
-        ON CONFLICT (ani_id) DO UPDATE SET
-            dials_today = CASE WHEN ani_usage.day = excluded.day
-                               THEN ani_usage.dials_today + 1 ELSE 1 END,
-            dials_this_hour = CASE WHEN ani_usage.hour = excluded.hour
-                                   THEN ani_usage.dials_this_hour + 1 ELSE 1 END,
-            day = excluded.day,
-            hour = excluded.hour,
-            last_assigned_at = excluded.last_assigned_at
-        WHERE :enforce = 0
-           OR ((ani_usage.day <> excluded.day OR ani_usage.dials_today < :daily_cap)
-               AND (:hourly_cap < 0 OR ani_usage.hour <> excluded.hour
-                    OR ani_usage.dials_this_hour < :hourly_cap))
-        RETURNING dials_today, dials_this_hour
-        """
-    )
-    .bindparams(
-        bindparam("now", type_=UTCDateTime()),
-        bindparam("enforce", type_=Integer()),
-        bindparam("daily_cap", type_=Integer()),
-        bindparam("hourly_cap", type_=Integer()),
-    )
-    .columns(dials_today=Integer(), dials_this_hour=Integer())
-)
-
-
-def claim(
-    conn: Connection,
-    *,
-    company_id: int,
-    ani_id: int,
-    day: str,
-    hour: str,
-    now: datetime,
-    daily_cap: int,
-    hourly_cap: int | None,
-    enforce: bool,
-) -> tuple[int, int] | None:
-    """Count one dial on an ANI; None when ``enforce`` and a cap was already reached.
-
-    A brand-new usage row is always inserted: a number with no dials yet is under any cap above
-    zero, and zero caps never reach here because the policy skips them.
-    """
-    row = conn.execute(
-        _CLAIM,
-        {
-            "ani_id": ani_id,
-            "company_id": company_id,
-            "day": day,
-            "hour": hour,
-            "now": now,
-            "enforce": 1 if enforce else 0,
-            "daily_cap": daily_cap,
-            "hourly_cap": -1 if hourly_cap is None else hourly_cap,
-        },
-    ).first()
-    return None if row is None else (row[0], row[1])
-
-
-def record_assignment(conn: Connection, values: dict[str, Any]) -> None:
-    conn.execute(insert(assignments).values(**values))
 
 
 def last_ani_for_prospect(conn: Connection, company_id: int, prospect_phone: str) -> int | None:

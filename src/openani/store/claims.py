@@ -1,0 +1,138 @@
+"""Claiming an ANI for one call: the write on the hot path of every /dialer/next.
+
+One transaction, two statements: a conditional upsert of the number's live counters, then the
+assignment log row. The upsert rolls the counters over when the company's day or hour has
+changed and increments them only while under cap, so concurrent requests in any number of server
+processes can never push a number past a strict cap nor lose an increment.
+
+This runs on the DB-API connection directly. The statements never change, and SQLAlchemy's
+statement building and caching cost more than both statements take to run on SQLite.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from openani.store.engine import Database
+
+_CLAIM = """
+    INSERT INTO ani_usage
+        (ani_id, company_id, day, dials_today, hour, dials_this_hour, last_assigned_at)
+    VALUES (:ani_id, :company_id, :day, 1, :hour, 1, :now)
+    ON CONFLICT (ani_id) DO UPDATE SET
+        dials_today = CASE WHEN ani_usage.day = excluded.day
+                           THEN ani_usage.dials_today + 1 ELSE 1 END,
+        dials_this_hour = CASE WHEN ani_usage.hour = excluded.hour
+                               THEN ani_usage.dials_this_hour + 1 ELSE 1 END,
+        day = excluded.day,
+        hour = excluded.hour,
+        last_assigned_at = excluded.last_assigned_at
+    WHERE :enforce = 0
+       OR ((ani_usage.day <> excluded.day OR ani_usage.dials_today < :daily_cap)
+           AND (:hourly_cap < 0 OR ani_usage.hour <> excluded.hour
+                OR ani_usage.dials_this_hour < :hourly_cap))
+    RETURNING dials_today, dials_this_hour
+"""
+
+_LOG = """
+    INSERT INTO assignments
+        (company_id, campaign_id, ani_id, prospect_phone, prospect_country_code, prospect_zip,
+         requested_assignment_type, assignment_type, match, fallback, over_cap, created_at)
+    VALUES (:company_id, :campaign_id, :ani_id, :prospect_phone, :prospect_country_code,
+            :prospect_zip, :requested_assignment_type, :assignment_type, :match, :fallback,
+            :over_cap, :now)
+"""
+
+
+def _pyformat(sql: str) -> str:
+    """``:name`` placeholders (sqlite3) to ``%(name)s`` (psycopg)."""
+    return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", sql)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    company_id: int
+    campaign_id: int
+    ani_id: int
+    day: str  # the company's local day and hour, as the counters key them
+    hour: str
+    now: datetime
+    daily_cap: int
+    hourly_cap: int | None
+    enforce: bool  # False: count the dial even over cap (soft mode, nothing else left)
+    prospect_phone: str
+    prospect_country_code: str
+    prospect_zip: str | None
+    requested_assignment_type: str | None
+    assignment_type: str
+    match: str
+    fallback: bool
+    over_cap: bool
+
+
+class ClaimWriter:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._sqlite = db.is_sqlite
+        self._claim_sql = _CLAIM if self._sqlite else _pyformat(_CLAIM)
+        self._log_sql = _LOG if self._sqlite else _pyformat(_LOG)
+
+    def claim(self, claim: Claim) -> tuple[int, int] | None:
+        """Count the dial and log it; None (and nothing written) when a cap was already reached.
+
+        Returns the number's counters after the claim: (dials today, dials this hour).
+        """
+        params = self._params(claim)
+        connection = self._db.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            if self._sqlite:
+                # IMMEDIATE takes the write lock now, so two processes cannot both read the
+                # counters and then both write.
+                cursor.execute("BEGIN IMMEDIATE")
+            try:
+                cursor.execute(self._claim_sql, params)
+                row = cursor.fetchone()
+                if row is not None:
+                    cursor.execute(self._log_sql, params)
+                if self._sqlite:
+                    cursor.execute("COMMIT")
+                else:
+                    connection.commit()
+            except BaseException:
+                if self._sqlite:
+                    cursor.execute("ROLLBACK")
+                else:
+                    connection.rollback()
+                raise
+            finally:
+                cursor.close()
+        finally:
+            connection.close()
+        return None if row is None else (int(row[0]), int(row[1]))
+
+    def _params(self, claim: Claim) -> dict[str, Any]:
+        naive_utc = claim.now.astimezone(UTC).replace(tzinfo=None)
+        return {
+            "company_id": claim.company_id,
+            "campaign_id": claim.campaign_id,
+            "ani_id": claim.ani_id,
+            "day": claim.day,
+            "hour": claim.hour,
+            # SQLAlchemy's SQLite DateTime text format, so ORM reads of this row parse it.
+            "now": naive_utc.strftime("%Y-%m-%d %H:%M:%S.%f") if self._sqlite else naive_utc,
+            "enforce": 1 if claim.enforce else 0,
+            "daily_cap": claim.daily_cap,
+            "hourly_cap": -1 if claim.hourly_cap is None else claim.hourly_cap,
+            "prospect_phone": claim.prospect_phone,
+            "prospect_country_code": claim.prospect_country_code,
+            "prospect_zip": claim.prospect_zip,
+            "requested_assignment_type": claim.requested_assignment_type,
+            "assignment_type": claim.assignment_type,
+            "match": claim.match,
+            "fallback": claim.fallback,
+            "over_cap": claim.over_cap,
+        }
