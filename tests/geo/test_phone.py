@@ -9,6 +9,7 @@ import pytest
 from openani.geo import (
     InvalidPhoneNumber,
     is_toll_free_npa,
+    locate_prospect,
     normalize_number,
     parse_prospect_phone,
 )
@@ -172,3 +173,34 @@ def test_prospect_rejections(raw: str, reason: str) -> None:
 
 def test_prospect_numbers_get_the_same_warnings() -> None:
     assert any("N11" in w for w in parse_prospect_phone("212-411-5555").warnings)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "5617778888",
+        "+1 (212) 555-0100",
+        "1-800-555-0199",
+        "+44 20 7946 0999",
+        "0161 496 0000",
+        "5611234567",
+        "4165550123",
+    ],
+)
+def test_locate_prospect_agrees_with_the_full_parse(raw: str) -> None:
+    full = parse_prospect_phone(raw)
+    located = locate_prospect(raw)
+    assert (located.country_code, located.number, located.area_code, located.state) == (
+        full.country_code,
+        full.number,
+        full.area_code,
+        full.state,
+    )
+
+
+@pytest.mark.parametrize("raw", ["12", "+33 1 42 68 53 00", "555-CALL", ""])
+def test_locate_prospect_rejects_what_the_full_parse_rejects(raw: str) -> None:
+    with pytest.raises(InvalidPhoneNumber):
+        parse_prospect_phone(raw)
+    with pytest.raises(InvalidPhoneNumber):
+        locate_prospect(raw)
