@@ -27,6 +27,7 @@ class Authenticator:
         self._last_touched: dict[str, float] = {}
         # key id -> (stored secret hash, company, when it was read)
         self._known: dict[str, tuple[str, Company, float]] = {}
+        self._guids: dict[str, tuple[Company, float]] = {}
 
     def company_for_key(self, plaintext: str | None) -> Company:
         if not plaintext:
@@ -44,9 +45,25 @@ class Authenticator:
         self._touch(key_id)
         return found[1]
 
+    def company_for_guid(self, guid: str) -> Company | None:
+        """The company a dial-results callback names by GUID (the seed's callback has no key)."""
+        now = time.monotonic()
+        known = self._guids.get(guid)
+        if known is not None and now - known[1] < KEY_CACHE_S:
+            return known[0]
+        with self._db.read() as conn:
+            company = company_store.company_by_guid(conn, guid)
+        if company is None:
+            return None
+        if len(self._guids) > 10_000:
+            self._guids.clear()
+        self._guids[guid] = (company, now)
+        return company
+
     def forget(self) -> None:
-        """Drop remembered keys (after a revocation made through this process)."""
+        """Drop remembered keys and companies (after a change made through this process)."""
         self._known.clear()
+        self._guids.clear()
 
     def _active_key(self, key_id: str) -> tuple[str, Company] | None:
         now = time.monotonic()

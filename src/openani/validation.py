@@ -26,8 +26,9 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     return fields
 
 
-def validate(model: type[M], data: Mapping[str, Any]) -> M:
+def validate(model: type[M], data: Mapping[str, Any], *, strict: bool | None = None) -> M:
+    """Validate or raise ValidationFailed; ``strict=False`` accepts text for numbers."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, strict=strict)
     except ValidationError as exc:
         raise ValidationFailed(field_errors(exc)) from None

@@ -62,3 +62,17 @@ def test_list_filters_by_boolean(api: Api) -> None:
     contacts = api.get(PATH, params={"contact": "true"}).json()["items"]
     assert [d["id"] for d in contacts] == ["sale"]
     assert api.get(PATH, params={"contact": "maybe"}).status_code == 422
+
+
+def test_category_is_optional_and_checked(api: Api) -> None:
+    body = {"id": "vm", "name": "Voicemail", "type": "System", "contact": False, "success": False}
+    assert api.post(PATH, json=body).json()["category"] is None
+    assert api.put(PATH, json={"id": "vm", "category": "voicemail"}).json()["category"] == (
+        "voicemail"
+    )
+    refused = api.put(PATH, json={"id": "vm", "category": "answering machine"})
+    assert refused.status_code == 422
+    assert "category" in refused.json()["error"]["fields"]
+    assert [d["id"] for d in api.get(PATH, params={"category": "voicemail"}).json()["items"]] == [
+        "vm"
+    ]

@@ -21,6 +21,20 @@ def test_document_covers_the_seed_api(client: TestClient) -> None:
     assert document["openapi"].startswith("3.1")
     for resource in ("campaigns", "dispos", "anis"):
         assert set(document["paths"][f"/dialer/{resource}"]) == {"get", "post", "put", "delete"}
+    callback = document["paths"]["/api/595F21A2-84D1-4984-818E-3758A8485CC8.php"]
+    assert set(callback) == {"get", "post"}
+    assert "security" not in callback["get"]
+    documented = {p["name"] for p in callback["get"]["parameters"]}
+    assert "0504bd2b-f9eb-4a72-b497-7c8cac8692a0" in documented
+    for path in (
+        "/dialer/next",
+        "/dialer/next/batch",
+        "/dialer/results",
+        "/dialer/settings",
+        "/dialer/stats/anis",
+        "/dialer/stats/states",
+    ):
+        assert path in document["paths"], path
     schemas = document["components"]["schemas"]
     for ref in _refs(document):
         assert ref.removeprefix("#/components/schemas/") in schemas, ref
@@ -35,3 +49,18 @@ def test_docs_page_is_self_contained(client: TestClient) -> None:
     assert page.status_code == 200
     assert "/dialer/anis" in page.text
     assert "http" not in page.text.split("<body>")[1].replace("/openapi.json", "")
+
+
+def test_every_served_route_is_documented(client: TestClient) -> None:
+    from starlette.routing import Route
+
+    document = client.get("/openapi.json").json()
+    served = {
+        (route.path, method.lower())
+        for route in client.app.routes  # type: ignore[attr-defined]
+        if isinstance(route, Route) and route.path not in ("/openapi.json", "/docs")
+        for method in (route.methods or ())
+        if method != "HEAD"
+    }
+    documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    assert served == documented

@@ -15,8 +15,10 @@ from openani.assign.snapshot import CompanySnapshot, SnapshotCache
 from openani.errors import NotFound, OpenAniError, ValidationFailed
 from openani.geo.area_codes import AreaCodeIndex
 from openani.inventory.models import Input
+from openani.results.counting import ani_campaign_key
 from openani.selection import (
     AssignmentType,
+    Candidate,
     CapMode,
     Choice,
     NoChoice,
@@ -164,6 +166,7 @@ class NextAniService:
                     match=choice.match,
                     fallback=choice.fallback,
                     over_cap=choice.over_cap,
+                    stats_keys=_stats_keys(campaign, candidate, resolved),
                 )
             )
             if counters is None:
@@ -185,6 +188,21 @@ class NextAniService:
                 {"outbound_campaign": f"campaign {campaign_id} is an Inbound campaign"}
             )
         return campaign
+
+
+def _stats_keys(
+    campaign: CampaignConfig, candidate: Candidate, resolved: ResolvedProspect
+) -> tuple[tuple[str, str, str | None], ...]:
+    ani = candidate.country_code + candidate.number
+    keys: list[tuple[str, str, str | None]] = [
+        ("ani", ani, None),
+        ("campaign", campaign.ext_id, None),
+        ("ani_campaign", ani_campaign_key(campaign.ext_id, ani), None),
+    ]
+    prospect = resolved.prospect
+    if prospect.area_code:
+        keys.append(("area", prospect.area_code, resolved.phone.state))
+    return tuple(keys)
 
 
 def _groups(request: NextAniRequest, campaign: CampaignConfig) -> frozenset[str] | None:

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from openani.assign.service import NextAniService
 from openani.assign.snapshot import SnapshotCache
-from openani.http import company_settings, health, next_ani
+from openani.http import company_settings, health, next_ani, results, stats
 from openani.http.context import AppContext
 from openani.http.errors import EXCEPTION_HANDLERS
 from openani.http.openapi import build_openapi, docs_page
@@ -19,6 +19,9 @@ from openani.http.responses import JSONResponse
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import RESOURCES
+from openani.results.queries import ResultQueries
+from openani.results.service import ResultIngest
+from openani.results.stats import StatsService
 from openani.settings import Settings
 from openani.store.engine import Database
 from openani.tenancy import Authenticator
@@ -30,6 +33,8 @@ def all_operations() -> list[Operation]:
         operations.extend(resource_operations(spec))
     operations.extend(company_settings.OPERATIONS)
     operations.extend(next_ani.OPERATIONS)
+    operations.extend(results.OPERATIONS)
+    operations.extend(stats.OPERATIONS)
     return operations
 
 
@@ -42,6 +47,9 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
         authenticator=Authenticator(db),
         company_settings=CompanySettingsService(db, on_change=snapshots.invalidate),
         next_ani=NextAniService(db, snapshots),
+        results=ResultIngest(db),
+        result_queries=ResultQueries(db),
+        stats=StatsService(db),
     )
     for spec in RESOURCES:
         context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)

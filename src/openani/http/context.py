@@ -9,6 +9,9 @@ from starlette.requests import Request
 from openani.assign.service import NextAniService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
+from openani.results.queries import ResultQueries
+from openani.results.service import ResultIngest
+from openani.results.stats import StatsService
 from openani.settings import Settings
 from openani.store.companies import Company
 from openani.store.engine import Database
@@ -22,6 +25,9 @@ class AppContext:
     authenticator: Authenticator
     company_settings: CompanySettingsService
     next_ani: NextAniService
+    results: ResultIngest
+    result_queries: ResultQueries
+    stats: StatsService
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 

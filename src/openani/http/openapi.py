@@ -24,13 +24,13 @@ def _ref(model: type[BaseModel]) -> dict[str, Any]:
     return {"$ref": _REF.format(model=model.__name__)}
 
 
-def _response_schema(shape: ResponseShape) -> dict[str, Any]:
+def _schema(shape: ResponseShape) -> dict[str, Any]:
     models = _models_of(shape)
     return _ref(models[0]) if len(models) == 1 else {"oneOf": [_ref(m) for m in models]}
 
 
 def build_openapi(operations: list[Operation]) -> dict[str, Any]:
-    inputs = {op.request_model for op in operations if op.request_model} | {
+    inputs = {m for op in operations for m in _models_of(op.request_model)} | {
         op.form_model for op in operations if op.form_model
     }
     outputs = {m for op in operations for shape in op.responses.values() for m in _models_of(shape)}
@@ -49,7 +49,7 @@ def build_openapi(operations: list[Operation]) -> dict[str, Any]:
                 str(status): (
                     {
                         "description": _status_text(status),
-                        "content": {"application/json": {"schema": _response_schema(shape)}},
+                        "content": {"application/json": {"schema": _schema(shape)}},
                     }
                     if shape is not None
                     else {"description": _status_text(status)}
@@ -73,7 +73,7 @@ def build_openapi(operations: list[Operation]) -> dict[str, Any]:
         if op.request_model or op.form_model:
             content: dict[str, Any] = {}
             if op.request_model:
-                content["application/json"] = {"schema": _ref(op.request_model)}
+                content["application/json"] = {"schema": _schema(op.request_model)}
             if op.form_model:
                 content["application/x-www-form-urlencoded"] = {"schema": _ref(op.form_model)}
             spec["requestBody"] = {"required": op.request_required, "content": content}

@@ -34,7 +34,8 @@ class Operation:
     summary: str
     handler: Handler
     tag: str
-    request_model: type[BaseModel] | None = None
+    # One model, or several the body may match (documented as oneOf).
+    request_model: type[BaseModel] | tuple[type[BaseModel], ...] | None = None
     request_required: bool = True
     # Status code -> model, several models (any one of them), or None (no documented body).
     responses: dict[int, ResponseShape] = field(default_factory=dict)

@@ -13,11 +13,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from openani.results.counting import Category
+
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 PhoneText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 CampaignType = Literal["Inbound", "Outbound", "Blended"]
 DispoType = Literal["System", "Agent"]
+DispoCategory = Category
 CountryCode = Literal["+1", "+44"]
 AssignmentType = Literal["zip", "area_code", "state", "tfn", "random", "highest_contact_rate"]
 CapMode = Literal["soft", "strict"]
@@ -114,6 +117,9 @@ class DispoCreate(Input):
     type: DispoType = Field(description="Disposition trigger")
     contact: bool = Field(description="The prospect was reached")
     success: bool = Field(description="The goal, or a qualifying stage of it, was reached")
+    category: DispoCategory | None = Field(
+        default=None, description="What happened on the line; feeds block and no-answer rates"
+    )
 
 
 class DispoUpdate(Input):
@@ -122,6 +128,7 @@ class DispoUpdate(Input):
     type: DispoType = optional()
     contact: bool = optional()
     success: bool = optional()
+    category: DispoCategory | None = Field(default=None)
 
 
 class DispoKey(Input):
@@ -134,6 +141,7 @@ class Dispo(Output):
     type: DispoType
     contact: bool
     success: bool
+    category: DispoCategory | None
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None

@@ -44,7 +44,7 @@ class ResourceService:
             row = store.create_or_revive(
                 conn, self.spec.table, company.id, key, values, label=self.spec.label(command)
             )
-            self._changed(conn, company)
+            self._changed(conn, company, None, row)
         self._committed(company)
         return self.spec.to_public(row)
 
@@ -57,13 +57,14 @@ class ResourceService:
     def update(self, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
         command = validate(self.spec.update_model, body)
         with self._db.write() as conn:
-            row = self._one(conn, company, command, for_update=True)
-            values = self.spec.update_columns(command, row)
+            before = self._one(conn, company, command, for_update=True)
+            values = self.spec.update_columns(command, before)
+            row = before
             if values:
                 row = store.update_row(
-                    conn, self.spec.table, row.id, values, label=self.spec.label(command)
+                    conn, self.spec.table, before.id, values, label=self.spec.label(command)
                 )
-                self._changed(conn, company)
+                self._changed(conn, company, before, row)
         self._committed(company)
         return self.spec.to_public(row)
 
@@ -73,24 +74,28 @@ class ResourceService:
         """Change columns the wire shape does not expose directly (e.g. an ANI's pause)."""
         command = validate(self.spec.key_model, key)
         with self._db.write() as conn:
-            row = self._one(conn, company, command, for_update=True)
+            before = self._one(conn, company, command, for_update=True)
             row = store.update_row(
-                conn, self.spec.table, row.id, values, label=self.spec.label(command)
+                conn, self.spec.table, before.id, values, label=self.spec.label(command)
             )
-            self._changed(conn, company)
+            self._changed(conn, company, before, row)
         self._committed(company)
         return self.spec.to_public(row)
 
     def delete(self, company: Company, key: Mapping[str, Any]) -> dict[str, Any]:
         command = validate(self.spec.key_model, key)
         with self._db.write() as conn:
-            row = self._one(conn, company, command, for_update=True)
-            row = store.soft_delete(conn, self.spec.table, row.id)
-            self._changed(conn, company)
+            before = self._one(conn, company, command, for_update=True)
+            row = store.soft_delete(conn, self.spec.table, before.id)
+            self._changed(conn, company, before, row)
         self._committed(company)
         return self.spec.to_public(row)
 
-    def _changed(self, conn: Connection, company: Company) -> None:
+    def _changed(
+        self, conn: Connection, company: Company, before: Row[Any] | None, after: Row[Any]
+    ) -> None:
+        if self.spec.after_write is not None:
+            self.spec.after_write(conn, company.id, before, after)
         if self.spec.affects_selection:
             bump_inventory_version(conn, company.id)
 

@@ -13,11 +13,13 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Row, Table
+from sqlalchemy import Connection, Row, Table
 
 from openani.errors import ValidationFailed
 from openani.geo.phone import InvalidPhoneNumber, normalize_number
 from openani.inventory import models
+from openani.inventory.status import effective_status
+from openani.results.service import reclassify_after_dispo_change
 from openani.store.schema import anis, campaigns, dispositions
 
 FilterKind = Literal["text", "bool", "ani_status"]
@@ -52,6 +54,9 @@ class ResourceSpec:
     key_query_fields: tuple[str, ...] = ()
     # Whether a change may alter what /dialer/next picks (its caches are then refreshed).
     affects_selection: bool = True
+    # Run in the writing transaction after a create, update or delete: (conn, company id,
+    # row before or None, row after).
+    after_write: Callable[[Connection, int, Row[Any] | None, Row[Any]], None] | None = None
 
     def label(self, row_or_key: Mapping[str, Any] | BaseModel) -> str:
         value = (
@@ -67,13 +72,6 @@ def _given(command: BaseModel, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     return {
         name: getattr(command, name) for name in command.model_fields_set if name not in exclude
     }
-
-
-def effective_status(row: Row[Any], now: datetime) -> str:
-    """A pause with an end in the past is over, whether or not anyone has written that down."""
-    if row.status == "paused" and row.paused_until is not None and row.paused_until <= now:
-        return "active"
-    return str(row.status)
 
 
 def _timestamps(row: Row[Any]) -> dict[str, Any]:
@@ -120,6 +118,7 @@ def _dispo_public(row: Row[Any]) -> dict[str, Any]:
         "type": row.type,
         "contact": row.contact,
         "success": row.success,
+        "category": row.category,
         **_timestamps(row),
     }
 
@@ -160,8 +159,10 @@ DISPOS = ResourceSpec(
         "type": ListFilter("type", description="System or Agent"),
         "contact": ListFilter("contact", "bool"),
         "success": ListFilter("success", "bool"),
+        "category": ListFilter("category"),
     },
     affects_selection=False,
+    after_write=reclassify_after_dispo_change,
 )
 
 
@@ -233,7 +234,7 @@ def _ani_public(row: Row[Any]) -> dict[str, Any]:
         "place": row.place,
         "time_zone": row.time_zone,
         "toll_free": row.toll_free,
-        "status": (status := effective_status(row, datetime.now(UTC))),
+        "status": (status := effective_status(row.status, row.paused_until, datetime.now(UTC))),
         "paused_until": row.paused_until if status == "paused" else None,
         "daily_cap": row.daily_cap,
         "hourly_cap": row.hourly_cap,

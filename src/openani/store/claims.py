@@ -1,22 +1,23 @@
 """Claiming an ANI for one call: the write on the hot path of every /dialer/next.
 
-One transaction, two statements: a conditional upsert of the number's live counters, then the
-assignment log row. The upsert rolls the counters over when the company's day or hour has
-changed and increments them only while under cap, so concurrent requests in any number of server
-processes can never push a number past a strict cap nor lose an increment.
+One transaction: a conditional upsert of the number's live counters, then the assignment log
+row and the day's ``assigned`` statistics. The upsert rolls the counters over when the
+company's day or hour has changed and increments them only while under cap, so concurrent
+requests in any number of server processes can never push a number past a strict cap nor lose
+an increment.
 
-This runs on the DB-API connection directly. The statements never change, and SQLAlchemy's
-statement building and caching cost more than both statements take to run on SQLite.
+It runs as fixed SQL on the DB-API connection (see ``store.raw``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from openani.store.engine import Database
+from openani.store.raw import RawTransaction, raw_transaction
+from openani.store.results import StatsChange, apply_stats
 
 _CLAIM = """
     INSERT INTO ani_usage
@@ -47,11 +48,6 @@ _LOG = """
 """
 
 
-def _pyformat(sql: str) -> str:
-    """``:name`` placeholders (sqlite3) to ``%(name)s`` (psycopg)."""
-    return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", sql)
-
-
 @dataclass(frozen=True, slots=True)
 class Claim:
     company_id: int
@@ -71,59 +67,43 @@ class Claim:
     match: str
     fallback: bool
     over_cap: bool
+    # Where the assignment counts in daily_stats (see schema.daily_stats for the keys).
+    stats_keys: tuple[tuple[str, str, str | None], ...] = ()  # (dimension, key, state)
 
 
 class ClaimWriter:
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._sqlite = db.is_sqlite
-        self._claim_sql = _CLAIM if self._sqlite else _pyformat(_CLAIM)
-        self._log_sql = _LOG if self._sqlite else _pyformat(_LOG)
 
     def claim(self, claim: Claim) -> tuple[int, int] | None:
         """Count the dial and log it; None (and nothing written) when a cap was already reached.
 
         Returns the number's counters after the claim: (dials today, dials this hour).
         """
-        params = self._params(claim)
-        connection = self._db.engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            if self._sqlite:
-                # IMMEDIATE takes the write lock now, so two processes cannot both read the
-                # counters and then both write.
-                cursor.execute("BEGIN IMMEDIATE")
-            try:
-                cursor.execute(self._claim_sql, params)
-                row = cursor.fetchone()
-                if row is not None:
-                    cursor.execute(self._log_sql, params)
-                if self._sqlite:
-                    cursor.execute("COMMIT")
-                else:
-                    connection.commit()
-            except BaseException:
-                if self._sqlite:
-                    cursor.execute("ROLLBACK")
-                else:
-                    connection.rollback()
-                raise
-            finally:
-                cursor.close()
-        finally:
-            connection.close()
+        with raw_transaction(self._db) as tx:
+            params = self._params(claim, tx)
+            row = tx.fetchone(_CLAIM, params)
+            if row is not None:
+                tx.execute(_LOG, params)
+                apply_stats(
+                    tx,
+                    claim.company_id,
+                    (
+                        StatsChange(dimension, key, claim.day, state, {}, assigned=1)
+                        for dimension, key, state in claim.stats_keys
+                    ),
+                )
         return None if row is None else (int(row[0]), int(row[1]))
 
-    def _params(self, claim: Claim) -> dict[str, Any]:
-        naive_utc = claim.now.astimezone(UTC).replace(tzinfo=None)
+    @staticmethod
+    def _params(claim: Claim, tx: RawTransaction) -> dict[str, Any]:
         return {
             "company_id": claim.company_id,
             "campaign_id": claim.campaign_id,
             "ani_id": claim.ani_id,
             "day": claim.day,
             "hour": claim.hour,
-            # SQLAlchemy's SQLite DateTime text format, so ORM reads of this row parse it.
-            "now": naive_utc.strftime("%Y-%m-%d %H:%M:%S.%f") if self._sqlite else naive_utc,
+            "now": tx.time(claim.now),
             "enforce": 1 if claim.enforce else 0,
             "daily_cap": claim.daily_cap,
             "hourly_cap": -1 if claim.hourly_cap is None else claim.hourly_cap,

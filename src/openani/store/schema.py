@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -133,6 +134,9 @@ dispositions = Table(
     Column("type", String(16), nullable=False),
     Column("contact", Boolean, nullable=False),
     Column("success", Boolean, nullable=False),
+    # human, voicemail, no_answer, busy, blocked, invalid_number, other: what block and
+    # no-answer rates are computed from.
+    Column("category", String(16), nullable=True),
     *_timestamps(),
     UniqueConstraint("company_id", "ext_id"),
 )
@@ -201,4 +205,84 @@ assignments = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Index("ix_assignments_company_prospect", "company_id", "prospect_phone", "id"),
     Index("ix_assignments_ani_created", "ani_id", "created_at"),
+)
+
+# Dial results as the dialer reported them, one row per (company, call id): a retry of the same
+# call is recognised, a re-disposition replaces the row. ``counted_*`` remember how the row was
+# counted into daily_stats, so any later change (new dispo, re-disposition, a dispo created after
+# the fact) moves the statistics by the difference instead of rescanning results.
+dial_results = Table(
+    "dial_results",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("call_id", String(128), nullable=False),
+    Column("campaign", String(64), nullable=False),
+    Column("agent_id", String(64), nullable=True),
+    Column("ani", String(15), nullable=False),
+    Column("ani_country_code", String(4), nullable=False),
+    Column("ani_id", ForeignKey("anis.id"), nullable=True),
+    Column("dispo", String(64), nullable=False),
+    # Lower-cased dispo, so a disposition created or renamed later finds its results by index.
+    Column("dispo_lookup", String(64), nullable=False),
+    Column("disposition_id", ForeignKey("dispositions.id"), nullable=True),
+    Column("prospect_phone", String(15), nullable=False),
+    Column("prospect_area_code", String(8), nullable=True),
+    Column("prospect_state", String(2), nullable=True),
+    Column("call_at", UTCDateTime(), nullable=False),
+    Column("call_day", String(10), nullable=False),  # the company's local day of the call
+    Column("call_type", String(32), nullable=True),
+    Column("duration_s", Integer, nullable=True),
+    Column("zip", String(16), nullable=True),
+    Column("lead_created", String(64), nullable=True),
+    Column("attempts", Integer, nullable=True),
+    Column("skill", String(128), nullable=True),
+    Column("lead_source", String(128), nullable=True),
+    Column("kpis", Text, nullable=False, server_default="{}"),
+    Column("counted_contact", Boolean, nullable=False),
+    Column("counted_success", Boolean, nullable=False),
+    Column("counted_category", String(16), nullable=True),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("company_id", "call_id"),
+    Index("ix_dial_results_company_dispo_lookup", "company_id", "dispo_lookup"),
+    # Partial: only results whose disposition or ANI is unknown, for the endpoints listing them.
+    Index(
+        "ix_dial_results_unmapped_dispo",
+        "company_id",
+        "dispo",
+        sqlite_where=text("disposition_id IS NULL"),
+        postgresql_where=text("disposition_id IS NULL"),
+    ),
+    Index(
+        "ix_dial_results_unknown_ani",
+        "company_id",
+        "ani",
+        sqlite_where=text("ani_id IS NULL"),
+        postgresql_where=text("ani_id IS NULL"),
+    ),
+)
+
+# Counters per company, dimension and local day, maintained as results and assignments arrive.
+# One table for every dimension, so one upsert and one query path serve them all. Keys:
+# ani "+15615550100"; campaign "c123"; area "561" (the prospect's area code, with its state);
+# ani_campaign "c123|+15615550100", for per-number statistics of one campaign.
+daily_stats = Table(
+    "daily_stats",
+    metadata,
+    Column("company_id", ForeignKey("companies.id"), primary_key=True),
+    Column("dimension", String(16), primary_key=True),
+    Column("key", String(96), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("state", String(2), nullable=True),  # area dimension: the area code's state
+    Column("assigned", Integer, nullable=False, server_default="0"),
+    Column("dials", Integer, nullable=False, server_default="0"),
+    Column("contacts", Integer, nullable=False, server_default="0"),
+    Column("successes", Integer, nullable=False, server_default="0"),
+    Column("blocked", Integer, nullable=False, server_default="0"),
+    Column("no_answers", Integer, nullable=False, server_default="0"),
+    Column("talk_seconds", Integer, nullable=False, server_default="0"),
+    Column("short_calls", Integer, nullable=False, server_default="0"),
+    Column("last_dialed_at", UTCDateTime(), nullable=True),
+    Index("ix_daily_stats_company_dimension_day", "company_id", "dimension", "day"),
 )

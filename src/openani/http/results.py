@@ -1,0 +1,211 @@
+"""Dial results: the seed's GUID-parameter callback and the JSON API, plus operator lists."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+
+from openani.errors import OpenAniError, PayloadTooLarge
+from openani.http.body import read_body, read_json_object
+from openani.http.context import company_of, context_of
+from openani.http.operations import Operation, QueryParam, ResponseShape
+from openani.http.resources import ERROR_RESPONSES
+from openani.http.responses import JSONResponse
+from openani.inventory.models import Output
+from openani.results.callback import (
+    COMPANY_PARAM,
+    FIELD_OF_PARAM,
+    REQUIRED_FIELDS,
+    TYPE_OR_DURATION_PARAM,
+    CallbackError,
+    describe,
+    parse_callback,
+)
+from openani.results.models import (
+    CallbackForm,
+    CallbackResponse,
+    DialResultBatch,
+    DialResultBatchDoc,
+    DialResultIn,
+    ResultRows,
+)
+from openani.results.service import Outcome
+from openani.validation import validate
+
+CALLBACK_PATH = "/api/595F21A2-84D1-4984-818E-3758A8485CC8.php"
+
+
+def _fail(status: int, reason: str) -> Response:
+    return JSONResponse({"result": "FAIL", "reason": reason}, status_code=status)
+
+
+def _reason(error: OpenAniError) -> str:
+    if error.fields:
+        return "; ".join(f"{describe(name)}: {why}" for name, why in error.fields.items())
+    return error.message
+
+
+async def dial_results_callback(request: Request) -> Response:
+    context = context_of(request)
+    pairs = list(request.query_params.multi_items())
+    if request.method == "POST":
+        try:
+            raw = await read_body(request, context.settings.max_body_bytes)
+        except PayloadTooLarge as exc:
+            return _fail(413, exc.message)
+        if raw.strip():
+            try:
+                pairs += parse_qsl(raw.decode("utf-8"), keep_blank_values=True)
+            except UnicodeDecodeError:
+                return _fail(400, "the body must be UTF-8 name=value pairs (form encoded)")
+    try:
+        parsed = parse_callback(pairs)
+    except CallbackError as exc:
+        return _fail(400, str(exc))
+    company = context.authenticator.company_for_guid(parsed.company_guid)
+    if company is None:
+        return _fail(401, "unknown company GUID")
+    (outcome,) = context.results.ingest(company, [parsed.fields], strict_types=False)
+    if outcome.error is not None:
+        return _fail(400, _reason(outcome.error))
+    return JSONResponse({"result": "SUCCESS"})
+
+
+def _row(outcome: Outcome) -> dict[str, Any]:
+    row: dict[str, Any] = {"call_id": outcome.call_id, "status": outcome.status}
+    if outcome.error is not None:
+        error: dict[str, Any] = {"code": outcome.error.code, "message": outcome.error.message}
+        if outcome.error.fields:
+            error["fields"] = outcome.error.fields
+        row["error"] = error
+    return row
+
+
+async def post_results(request: Request) -> Response:
+    company = company_of(request)
+    context = context_of(request)
+    body = await read_json_object(request, context.settings.max_body_bytes) or {}
+    if "results" in body:
+        batch = validate(DialResultBatch, body)
+        outcomes = context.results.ingest(company, batch.results)
+        return JSONResponse({"results": [_row(o) for o in outcomes]})
+    (outcome,) = context.results.ingest(company, [body])
+    if outcome.error is not None:
+        raise outcome.error
+    return JSONResponse({"results": [_row(outcome)]})
+
+
+class UnmappedDisposition(Output):
+    dispo: str
+    results: int
+    first_call_at: str
+    last_call_at: str
+
+
+class UnknownAni(Output):
+    country_code: str
+    number: str
+    results: int
+    last_call_at: str
+
+
+def _items_model(name: str, item: type[BaseModel]) -> type[BaseModel]:
+    from pydantic import create_model
+
+    return create_model(name, items=(list[item], ...))  # type: ignore[valid-type]
+
+
+async def unmapped_dispositions(request: Request) -> Response:
+    company = company_of(request)
+    return JSONResponse(
+        {"items": context_of(request).result_queries.unmapped_dispositions(company)}
+    )
+
+
+async def unknown_anis(request: Request) -> Response:
+    company = company_of(request)
+    return JSONResponse({"items": context_of(request).result_queries.unknown_anis(company)})
+
+
+def _callback_params() -> tuple[QueryParam, ...]:
+    described = [(COMPANY_PARAM, "company GUID provided by openani (not the API key)", True)]
+    described += [(param, name, name in REQUIRED_FIELDS) for param, name in FIELD_OF_PARAM.items()]
+    described.append(
+        (
+            TYPE_OR_DURATION_PARAM,
+            "call type (Inbound/Outbound/SMS/...) or call duration in "
+            "seconds; may be sent twice, once for each",
+            False,
+        )
+    )
+    return tuple(
+        QueryParam(param, {"type": "string"}, f"{text} (or in the form body)", required=False)
+        for param, text, _required in described
+    )
+
+
+_CALLBACK_RESPONSES: dict[int, ResponseShape] = {
+    200: CallbackResponse,
+    400: CallbackResponse,
+    401: CallbackResponse,
+    413: CallbackResponse,
+}
+_CALLBACK_DESCRIPTION = (
+    "The seed's dial-results callback. Parameters come in the query string and/or a form body; "
+    f"required: {COMPANY_PARAM} (company GUID) and "
+    + ", ".join(describe(name) for name in REQUIRED_FIELDS)
+    + ". Any other name=value pair is kept as a KPI (at most 50). "
+    'Answers {"result": "SUCCESS"} once stored, or {"result": "FAIL", "reason": ...}.'
+)
+
+OPERATIONS = [
+    Operation(
+        method,
+        CALLBACK_PATH,
+        "Dial result callback (seed format)",
+        dial_results_callback,
+        "results",
+        query=_callback_params(),
+        responses=_CALLBACK_RESPONSES,
+        authenticated=False,
+        description=_CALLBACK_DESCRIPTION,
+        form_model=CallbackForm if method == "POST" else None,
+    )
+    for method in ("GET", "POST")
+] + [
+    Operation(
+        "POST",
+        "/dialer/results",
+        'Report one dial result, or up to 1,000 as {"results": [...]}',
+        post_results,
+        "results",
+        request_model=(DialResultIn, DialResultBatchDoc),
+        responses={200: ResultRows, **ERROR_RESPONSES},
+        description="Idempotent per call_id: a retry answers `duplicate` and counts nothing "
+        "twice; the same call_id with another dispo replaces the earlier result (`updated`). "
+        "In a batch each row succeeds or fails alone.",
+    ),
+    Operation(
+        "GET",
+        "/dialer/results/unmapped-dispositions",
+        "Dispositions the dialer reported that are not defined (counted as dials without contact)",
+        unmapped_dispositions,
+        "results",
+        responses={
+            200: _items_model("UnmappedDispositions", UnmappedDisposition),
+            **ERROR_RESPONSES,
+        },
+    ),
+    Operation(
+        "GET",
+        "/dialer/results/unknown-anis",
+        "Numbers results were dialled with that are not in the inventory",
+        unknown_anis,
+        "results",
+        responses={200: _items_model("UnknownAnis", UnknownAni), **ERROR_RESPONSES},
+    ),
+]

@@ -1,0 +1,265 @@
+"""Ingesting dial results: validate, store once per call id, move the statistics by the change.
+
+A batch is one transaction: the answer is given only after it commits, so a result acknowledged
+as stored survives a crash of the process right after the answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Row
+
+from openani.errors import OpenAniError, ValidationFailed
+from openani.geo import InvalidPhoneNumber, area_code, locate_prospect
+from openani.results.counting import Classification, CountedResult, StatsDelta
+from openani.results.models import DialResultIn
+from openani.store import results as store
+from openani.store.companies import Company
+from openani.store.engine import Database
+from openani.store.raw import RawTransaction, raw_transaction
+from openani.store.results import DispositionRow, StatsChange
+from openani.validation import validate
+
+# Dialer clocks drift and time zones get misconfigured; a call more than a day in the future
+# is a data error worth refusing rather than a statistic worth keeping.
+MAX_CLOCK_AHEAD = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    call_id: str | None
+    status: str  # stored, duplicate, updated, error
+    error: OpenAniError | None = None
+
+
+def _parse_call_time(text: str, zone: ZoneInfo) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            {"call_datetime": "must be YYYY-MM-DD HH:MM:SS (company time zone) or ISO 8601"}
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    moment = moment.astimezone(UTC)
+    if moment > datetime.now(UTC) + MAX_CLOCK_AHEAD:
+        raise ValidationFailed({"call_datetime": "is more than a day in the future"})
+    return moment
+
+
+def _phone(field: str, text: str) -> tuple[str, str, str | None, str | None]:
+    try:
+        located = locate_prospect(text)
+    except InvalidPhoneNumber as exc:
+        raise ValidationFailed({field: str(exc)}) from None
+    return located.country_code, located.number, located.area_code, located.state
+
+
+class DispositionIndex:
+    """Match a result's dispo by the company's dispo id, else by name, case-insensitively."""
+
+    def __init__(self, rows: Sequence[DispositionRow]) -> None:
+        self._by_id: dict[str, DispositionRow] = {}
+        self._by_name: dict[str, DispositionRow] = {}
+        for row in rows:
+            self._by_id.setdefault(row.ext_id, row)
+            self._by_name.setdefault(row.name.casefold(), row)
+
+    def find(self, dispo: str) -> DispositionRow | None:
+        return self._by_id.get(dispo) or self._by_name.get(dispo.casefold())
+
+    @staticmethod
+    def classify(row: DispositionRow | None) -> Classification:
+        if row is None:
+            return Classification()
+        return Classification(row.contact, row.success, row.category)
+
+
+def counted(values: Mapping[str, Any]) -> CountedResult:
+    """How a stored (or about to be stored) result row is counted."""
+    return CountedResult(
+        ani=values["ani_country_code"] + values["ani"],
+        campaign=values["campaign"],
+        area_code=values["prospect_area_code"],
+        area_state=values["prospect_state"],
+        day=values["call_day"],
+        call_at=values["call_at"],
+        duration_s=values["duration_s"],
+        classification=Classification(
+            values["counted_contact"], values["counted_success"], values["counted_category"]
+        ),
+    )
+
+
+def stats_changes(delta: StatsDelta) -> list[StatsChange]:
+    return [
+        StatsChange(
+            dimension=dimension,
+            key=key,
+            day=day,
+            state=delta.states.get((dimension, key, day)),
+            counters=c.as_columns(),
+            last_dialed_at=delta.last_dialed.get((dimension, key, day)),
+        )
+        for (dimension, key, day), c in delta.counters.items()
+        if c or (dimension, key, day) in delta.last_dialed
+    ]
+
+
+class ResultIngest:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def ingest(
+        self, company: Company, rows: Sequence[Any], *, strict_types: bool = True
+    ) -> list[Outcome]:
+        """Store each row once; rows that fail validation are reported and the rest stored.
+
+        ``strict_types`` is off for the seed callback, whose values all arrive as text.
+        """
+        zone = ZoneInfo(company.time_zone)
+        outcomes: list[Outcome | None] = []
+        prepared: list[tuple[int, dict[str, Any]]] = []
+        for index, raw in enumerate(rows):
+            call_id = raw.get("call_id") if isinstance(raw, dict) else None
+            try:
+                if not isinstance(raw, dict):
+                    raise ValidationFailed({"result": "must be a JSON object"})
+                prepared.append((index, self._prepare(raw, zone, strict_types)))
+                outcomes.append(None)
+            except OpenAniError as exc:
+                outcomes.append(Outcome(str(call_id) if call_id else None, "error", exc))
+        if prepared:
+            for index, outcome in self._store(company, prepared):
+                outcomes[index] = outcome
+        return [o for o in outcomes if o is not None]
+
+    @staticmethod
+    def _prepare(raw: Mapping[str, Any], zone: ZoneInfo, strict: bool) -> dict[str, Any]:
+        result = validate(DialResultIn, raw, strict=strict)
+        ani_cc, ani, _, _ = _phone("ani", result.ani)
+        _, prospect, prospect_npa, prospect_state = _phone("prospect_phone", result.prospect_phone)
+        call_at = _parse_call_time(result.call_datetime, zone)
+        known_area = area_code(prospect_npa) if prospect_npa and ani_cc == "+1" else None
+        return {
+            "call_id": result.call_id,
+            "campaign": result.campaign_id,
+            "agent_id": result.agent_id,
+            "ani": ani,
+            "ani_country_code": ani_cc,
+            "dispo": result.dispo,
+            "dispo_lookup": result.dispo.casefold(),
+            "prospect_phone": prospect,
+            "prospect_area_code": prospect_npa,
+            "prospect_state": prospect_state or (known_area.state if known_area else None),
+            "call_at": call_at,
+            "call_day": call_at.astimezone(zone).strftime("%Y-%m-%d"),
+            "call_type": result.call_type,
+            "duration_s": result.duration_s,
+            "zip": result.zip,
+            "lead_created": result.lead_created,
+            "attempts": result.attempts,
+            "skill": result.skill,
+            "lead_source": result.lead_source,
+            "kpis": json.dumps(result.kpis, sort_keys=True),
+        }
+
+    def _store(
+        self, company: Company, prepared: list[tuple[int, dict[str, Any]]]
+    ) -> list[tuple[int, Outcome]]:
+        now = datetime.now(UTC)
+        outcomes: list[tuple[int, Outcome]] = []
+        with raw_transaction(self._db) as tx:
+            store.lock_company(tx, company.id, exclusive=False)
+            dispositions = DispositionIndex(store.dispositions(tx, company.id))
+            inventory = store.ani_ids(tx, company.id, [row["ani"] for _, row in prepared])
+            existing = store.existing_results(
+                tx, company.id, [row["call_id"] for _, row in prepared]
+            )
+            inserts: dict[str, dict[str, Any]] = {}
+            updates: dict[int, dict[str, Any]] = {}
+            delta = StatsDelta.empty()
+            for index, row in prepared:
+                disposition = dispositions.find(row["dispo"])
+                classification = dispositions.classify(disposition)
+                row["disposition_id"] = disposition.id if disposition else None
+                row["ani_id"] = inventory.get((row["ani_country_code"], row["ani"]))
+                row["counted_contact"] = classification.contact
+                row["counted_success"] = classification.success
+                row["counted_category"] = classification.category
+                call_id = row["call_id"]
+                before = inserts.get(call_id)
+                row_id = None
+                if before is None and call_id in existing:
+                    row_id, before = existing[call_id]
+                    before = updates.get(row_id, before)
+                if before is None:
+                    inserts[call_id] = row
+                    delta.add(counted(row))
+                    status = "stored"
+                elif _same(before, row):
+                    status = "duplicate"
+                else:
+                    delta.replace(counted(before), counted(row))
+                    if row_id is None:
+                        inserts[call_id] = row
+                    else:
+                        updates[row_id] = row
+                    status = "updated"
+                outcomes.append((index, Outcome(call_id, status)))
+            store.insert_results(tx, company.id, list(inserts.values()), now)
+            store.update_results(tx, list(updates.items()), now)
+            store.apply_stats(tx, company.id, stats_changes(delta))
+        return outcomes
+
+
+def reclassify(tx: RawTransaction, company_id: int, lookups: set[str]) -> int:
+    """After dispositions changed: recount the results whose dispo text is one of ``lookups``.
+
+    Returns how many results changed classification.
+    """
+    store.lock_company(tx, company_id, exclusive=True)
+    dispositions = DispositionIndex(store.dispositions(tx, company_id))
+    delta = StatsDelta.empty()
+    changed: list[tuple[int, dict[str, Any]]] = []
+    for row_id, row in store.results_with_dispo_lookups(tx, company_id, lookups):
+        disposition = dispositions.find(row["dispo"])
+        classification = dispositions.classify(disposition)
+        new = {
+            **row,
+            "disposition_id": disposition.id if disposition else None,
+            "counted_contact": classification.contact,
+            "counted_success": classification.success,
+            "counted_category": classification.category,
+        }
+        if new != row:
+            delta.replace(counted(row), counted(new))
+            changed.append((row_id, new))
+    store.update_results(tx, changed, datetime.now(UTC))
+    store.apply_stats(tx, company_id, stats_changes(delta))
+    return len(changed)
+
+
+_COMPARED = tuple(
+    c for c in store.RESULT_COLUMNS if c not in ("ani_id", "disposition_id", "dispo_lookup")
+)
+
+
+def _same(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    return all(before[c] == after[c] for c in _COMPARED)
+
+
+def reclassify_after_dispo_change(
+    conn: Connection, company_id: int, before: Row[Any] | None, after: Row[Any]
+) -> None:
+    """Statistics follow a disposition created, renamed, re-flagged or deleted after the fact."""
+    lookups = {after.ext_id.casefold(), after.name.casefold()}
+    if before is not None:
+        lookups |= {before.ext_id.casefold(), before.name.casefold()}
+    reclassify(RawTransaction.within(conn), company_id, lookups)

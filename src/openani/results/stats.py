@@ -1,0 +1,168 @@
+"""Per-ANI, per-campaign, per-area-code and per-state statistics over today, 7d, 30d or a range.
+
+Definitions (DOMAIN.md, the anchor's): contact rate = contacts / dials; success rate =
+successes / contacts; block rate = blocked / dials; no-answer rate = no-answers / dials; each a
+percentage with two decimals, null when its denominator is zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openani.errors import ValidationFailed
+from openani.inventory.status import effective_status
+from openani.store import stats as store
+from openani.store.companies import Company
+from openani.store.engine import Database
+from openani.store.stats import COUNTERS, Window
+
+MAX_WINDOW_DAYS = 366
+DEFAULT_PAGE = 100
+MAX_PAGE = 1000
+WINDOWS = {"today": 1, "7d": 7, "30d": 30}
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(100.0 * numerator / denominator, 2) if denominator else None
+
+
+def _figures(row: Any, prefix: str = "") -> dict[str, Any]:
+    values: dict[str, Any] = {name: int(getattr(row, prefix + name)) for name in COUNTERS}
+    values["contact_rate"] = _rate(values["contacts"], values["dials"])
+    values["success_rate"] = _rate(values["successes"], values["contacts"])
+    values["block_rate"] = _rate(values["blocked"], values["dials"])
+    values["no_answer_rate"] = _rate(values["no_answers"], values["dials"])
+    return values
+
+
+def _shape(row: Any, read_time: Any = None) -> dict[str, Any]:
+    last = row.last_dialed
+    if isinstance(last, str):  # SQLite hands aggregates of datetimes back as text
+        last = datetime.fromisoformat(last).replace(tzinfo=UTC)
+    elif isinstance(last, datetime) and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    return {**_figures(row), "last_dialed": last, "today": _figures(row, "today_")}
+
+
+def parse_window(query: Mapping[str, str], time_zone: str) -> Window:
+    today = datetime.now(ZoneInfo(time_zone)).date()
+    start_text, end_text = query.get("from"), query.get("to")
+    if start_text or end_text:
+        if "window" in query:
+            raise ValidationFailed({"window": "give either window or from/to, not both"})
+        start = _day("from", start_text or "")
+        end = _day("to", end_text) if end_text else today
+        if end < start:
+            raise ValidationFailed({"to": "must not be before from"})
+        if (end - start).days >= MAX_WINDOW_DAYS:
+            raise ValidationFailed({"from": f"a range may span at most {MAX_WINDOW_DAYS} days"})
+    else:
+        name = query.get("window", "30d")
+        if name not in WINDOWS:
+            raise ValidationFailed({"window": "must be today, 7d or 30d"})
+        start, end = today - timedelta(days=WINDOWS[name] - 1), today
+    return Window(start.isoformat(), end.isoformat(), today.isoformat())
+
+
+def _day(name: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed({name: "must be a date YYYY-MM-DD"}) from None
+
+
+def _limit(query: Mapping[str, str]) -> int:
+    raw = query.get("limit", str(DEFAULT_PAGE))
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise ValidationFailed({"limit": f"must be a whole number between 1 and {MAX_PAGE}"})
+    return int(raw)
+
+
+def _check_known(query: Mapping[str, str], known: tuple[str, ...]) -> None:
+    allowed = ("window", "from", "to", "limit", "cursor", *known)
+    unknown = {
+        k: f"unknown query parameter (known: {', '.join(allowed)})"
+        for k in query
+        if k not in allowed
+    }
+    if unknown:
+        raise ValidationFailed(unknown)
+
+
+class StatsService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def anis(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
+        _check_known(query, ("number", "area_code", "state", "campaign", "status"))
+        window = parse_window(query, company.time_zone)
+        limit = _limit(query)
+        cursor = query.get("cursor")
+        if cursor is not None and not cursor.isdigit():
+            raise ValidationFailed({"cursor": "is not a cursor returned by this API"})
+        status = query.get("status")
+        if status is not None and status not in ("active", "paused"):
+            raise ValidationFailed({"status": "must be active or paused"})
+        prefix = query.get("number")
+        if prefix is not None and not prefix.isdigit():
+            raise ValidationFailed({"number": "must be digits (a prefix of the national number)"})
+        with self._db.read() as conn:
+            rows = store.ani_stats(
+                conn, company.id, window,
+                campaign=query.get("campaign"), number_prefix=prefix,
+                area_code=query.get("area_code"), state=query.get("state"), status=status,
+                after_id=int(cursor) if cursor else None, limit=limit + 1,
+            )  # fmt: skip
+        now = datetime.now(UTC)
+        items = [
+            {
+                "number": row.number,
+                "country_code": row.country_code,
+                "area_code": row.area_code,
+                "state": row.state,
+                "status": effective_status(row.status, _aware(row.paused_until), now),
+                **_shape(row),
+            }
+            for row in rows[:limit]
+        ]
+        more = len(rows) > limit
+        return {
+            "window": _window_body(window),
+            "items": items,
+            "next_cursor": str(rows[limit - 1].id) if more else None,
+        }
+
+    def grouped(
+        self,
+        company: Company,
+        query: Mapping[str, str],
+        *,
+        dimension: str,
+        by_state: bool,
+        label: str,
+    ) -> dict[str, Any]:
+        _check_known(query, ())
+        window = parse_window(query, company.time_zone)
+        limit = _limit(query)
+        with self._db.read() as conn:
+            rows = store.grouped_stats(
+                conn, company.id, window, dimension=dimension, by_state=by_state,
+                after=query.get("cursor"), limit=limit + 1,
+            )  # fmt: skip
+        more = len(rows) > limit
+        return {
+            "window": _window_body(window),
+            "items": [{label: row.key, **_shape(row)} for row in rows[:limit]],
+            "next_cursor": rows[limit - 1].key if more else None,
+        }
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _window_body(window: Window) -> dict[str, str]:
+    return {"from": window.start, "to": window.end, "today": window.today}

@@ -1,0 +1,195 @@
+"""Storage of dial results and the daily statistics they feed (fixed SQL; see ``store.raw``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from openani.store.raw import RawTransaction
+
+# Columns a result is written with, in the order StoredResult reads them back.
+RESULT_COLUMNS = (
+    "call_id", "campaign", "agent_id", "ani", "ani_country_code", "ani_id", "dispo",
+    "dispo_lookup", "disposition_id", "prospect_phone", "prospect_area_code", "prospect_state",
+    "call_at", "call_day", "call_type", "duration_s", "zip", "lead_created", "attempts", "skill",
+    "lead_source", "kpis", "counted_contact", "counted_success", "counted_category",
+)  # fmt: skip
+
+_STATS_COUNTERS = (
+    "dials", "contacts", "successes", "blocked", "no_answers", "talk_seconds", "short_calls",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class DispositionRow:
+    id: int
+    ext_id: str
+    name: str
+    contact: bool
+    success: bool
+    category: str | None
+
+
+def lock_company(tx: RawTransaction, company_id: int, *, exclusive: bool) -> None:
+    """Order result ingestion against disposition changes on PostgreSQL.
+
+    Ingestion takes the company row in share mode and disposition changes take it exclusively,
+    so a result never misses a disposition created concurrently. SQLite needs nothing: its
+    write transactions are serial already.
+    """
+    if not tx.sqlite:
+        mode = "UPDATE" if exclusive else "SHARE"
+        tx.execute(
+            f"SELECT id FROM companies WHERE id = :company_id FOR {mode}",
+            {"company_id": company_id},
+        )
+
+
+def dispositions(tx: RawTransaction, company_id: int) -> list[DispositionRow]:
+    rows = tx.fetchall(
+        "SELECT id, ext_id, name, contact, success, category FROM dispositions "
+        "WHERE company_id = :company_id AND deleted_at IS NULL ORDER BY id",
+        {"company_id": company_id},
+    )
+    return [DispositionRow(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5]) for r in rows]
+
+
+def ani_ids(
+    tx: RawTransaction, company_id: int, numbers: Sequence[str]
+) -> dict[tuple[str, str], int]:
+    """Inventory ids of the given national numbers, keyed by (country code, number)."""
+    found: dict[tuple[str, str], int] = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        placeholders, params = tx.in_list("n", chunk)
+        for ani_id, country_code, number in tx.fetchall(
+            f"SELECT id, country_code, number FROM anis WHERE company_id = :company_id "
+            f"AND deleted_at IS NULL AND number IN ({placeholders})",
+            {"company_id": company_id, **params},
+        ):
+            found[(country_code, number)] = ani_id
+    return found
+
+
+def existing_results(
+    tx: RawTransaction, company_id: int, call_ids: Sequence[str]
+) -> dict[str, tuple[int, dict[str, Any]]]:
+    """Stored results by call id: (row id, column values)."""
+    found: dict[str, tuple[int, dict[str, Any]]] = {}
+    columns = ", ".join(RESULT_COLUMNS)
+    for chunk in _chunks(sorted(set(call_ids))):
+        placeholders, params = tx.in_list("c", chunk)
+        for row in tx.fetchall(
+            f"SELECT id, {columns} FROM dial_results WHERE company_id = :company_id "
+            f"AND call_id IN ({placeholders})",
+            {"company_id": company_id, **params},
+        ):
+            values = dict(zip(RESULT_COLUMNS, row[1:], strict=True))
+            found[values["call_id"]] = (row[0], _read(tx, values))
+    return found
+
+
+def results_with_dispo_lookups(
+    tx: RawTransaction, company_id: int, lookups: Iterable[str]
+) -> list[tuple[int, dict[str, Any]]]:
+    wanted = sorted(set(lookups))
+    if not wanted:
+        return []
+    placeholders, params = tx.in_list("d", wanted)
+    columns = ", ".join(RESULT_COLUMNS)
+    rows = tx.fetchall(
+        f"SELECT id, {columns} FROM dial_results WHERE company_id = :company_id "
+        f"AND dispo_lookup IN ({placeholders})",
+        {"company_id": company_id, **params},
+    )
+    return [(row[0], _read(tx, dict(zip(RESULT_COLUMNS, row[1:], strict=True)))) for row in rows]
+
+
+def _read(tx: RawTransaction, values: dict[str, Any]) -> dict[str, Any]:
+    values["call_at"] = tx.read_time(values["call_at"])
+    for flag in ("counted_contact", "counted_success"):
+        values[flag] = bool(values[flag])
+    return values
+
+
+def insert_results(
+    tx: RawTransaction, company_id: int, rows: Sequence[dict[str, Any]], now: datetime
+) -> None:
+    columns = ", ".join(RESULT_COLUMNS)
+    values = ", ".join(f":{c}" for c in RESULT_COLUMNS)
+    stamp = tx.time(now)
+    tx.executemany(
+        f"INSERT INTO dial_results (company_id, {columns}, received_at, updated_at) "
+        f"VALUES (:company_id, {values}, :now, :now)",
+        ({**_bind(tx, row), "company_id": company_id, "now": stamp} for row in rows),
+    )
+
+
+def update_results(
+    tx: RawTransaction, rows: Sequence[tuple[int, dict[str, Any]]], now: datetime
+) -> None:
+    changes = ", ".join(f"{c} = :{c}" for c in RESULT_COLUMNS if c != "call_id")
+    stamp = tx.time(now)
+    tx.executemany(
+        f"UPDATE dial_results SET {changes}, updated_at = :now WHERE id = :row_id",
+        ({**_bind(tx, row), "row_id": row_id, "now": stamp} for row_id, row in rows),
+    )
+
+
+def _bind(tx: RawTransaction, row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "call_at": tx.time(row["call_at"])}
+
+
+_UPSERT_STATS = f"""
+    INSERT INTO daily_stats
+        (company_id, dimension, key, day, state, assigned, {", ".join(_STATS_COUNTERS)},
+         last_dialed_at)
+    VALUES (:company_id, :dimension, :key, :day, :state, :assigned,
+            {", ".join(f":{c}" for c in _STATS_COUNTERS)}, :last_dialed_at)
+    ON CONFLICT (company_id, dimension, key, day) DO UPDATE SET
+        state = COALESCE(excluded.state, daily_stats.state),
+        assigned = daily_stats.assigned + excluded.assigned,
+        {", ".join(f"{c} = daily_stats.{c} + excluded.{c}" for c in _STATS_COUNTERS)},
+        last_dialed_at = CASE
+            WHEN daily_stats.last_dialed_at IS NULL
+              OR excluded.last_dialed_at > daily_stats.last_dialed_at
+            THEN excluded.last_dialed_at ELSE daily_stats.last_dialed_at END
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class StatsChange:
+    dimension: str
+    key: str
+    day: str
+    state: str | None
+    counters: dict[str, int]  # by counter column name; missing ones are 0
+    assigned: int = 0
+    last_dialed_at: datetime | None = None
+
+
+def apply_stats(tx: RawTransaction, company_id: int, changes: Iterable[StatsChange]) -> None:
+    tx.executemany(
+        _UPSERT_STATS,
+        (
+            {
+                "company_id": company_id,
+                "dimension": change.dimension,
+                "key": change.key,
+                "day": change.day,
+                "state": change.state,
+                "assigned": change.assigned,
+                **{c: change.counters.get(c, 0) for c in _STATS_COUNTERS},
+                "last_dialed_at": (
+                    None if change.last_dialed_at is None else tx.time(change.last_dialed_at)
+                ),
+            }
+            for change in changes
+        ),
+    )
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

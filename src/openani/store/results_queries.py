@@ -1,0 +1,66 @@
+"""Read side of dial results for operators (SQLAlchemy Core: not on any hot path)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, select
+
+from openani.store.schema import anis, dial_results
+
+
+def unmapped_dispositions(conn: Connection, company_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(
+            dial_results.c.dispo,
+            func.count().label("results"),
+            func.min(dial_results.c.call_at).label("first_call_at"),
+            func.max(dial_results.c.call_at).label("last_call_at"),
+        )
+        .where(dial_results.c.company_id == company_id, dial_results.c.disposition_id.is_(None))
+        .group_by(dial_results.c.dispo)
+        .order_by(func.count().desc(), dial_results.c.dispo)
+    )
+    return [
+        {
+            "dispo": r.dispo,
+            "results": r.results,
+            "first_call_at": r.first_call_at,
+            "last_call_at": r.last_call_at,
+        }
+        for r in rows
+    ]
+
+
+def unknown_anis(conn: Connection, company_id: int) -> list[dict[str, Any]]:
+    """Numbers results were dialled with that are not (or no longer) in the inventory."""
+    in_inventory = exists().where(
+        and_(
+            anis.c.company_id == company_id,
+            anis.c.deleted_at.is_(None),
+            anis.c.country_code == dial_results.c.ani_country_code,
+            anis.c.number == dial_results.c.ani,
+        )
+    )
+    rows = conn.execute(
+        select(
+            dial_results.c.ani_country_code,
+            dial_results.c.ani,
+            func.count().label("results"),
+            func.max(dial_results.c.call_at).label("last_call_at"),
+        )
+        .where(
+            dial_results.c.company_id == company_id, dial_results.c.ani_id.is_(None), ~in_inventory
+        )
+        .group_by(dial_results.c.ani_country_code, dial_results.c.ani)
+        .order_by(func.count().desc(), dial_results.c.ani)
+    )
+    return [
+        {
+            "country_code": r.ani_country_code,
+            "number": r.ani,
+            "results": r.results,
+            "last_call_at": r.last_call_at,
+        }
+        for r in rows
+    ]

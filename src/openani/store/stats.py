@@ -1,0 +1,138 @@
+"""Sums of daily_stats over a window of days (read side; SQLAlchemy Core).
+
+Each query reads the pre-aggregated daily rows of the window, never the raw results, so its
+cost follows the number of (key, day) rows in the window, not the number of calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, literal, select
+from sqlalchemy.sql import ColumnElement
+
+from openani.store.resources import ani_status_is
+from openani.store.schema import anis, daily_stats
+
+COUNTERS = (
+    "assigned", "dials", "contacts", "successes", "blocked", "no_answers", "talk_seconds",
+    "short_calls",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    start: str  # inclusive local days, YYYY-MM-DD
+    end: str
+    today: str
+
+
+def _sums(window: Window) -> list[ColumnElement[Any]]:
+    """Window totals, today's totals and the last dial in the window, over joined stats rows."""
+    day = daily_stats.c.day
+    in_window = day.between(window.start, window.end)
+    columns: list[ColumnElement[Any]] = []
+    for name in COUNTERS:
+        column = daily_stats.c[name]
+        columns.append(func.coalesce(func.sum(case((in_window, column), else_=0)), 0).label(name))
+        columns.append(
+            func.coalesce(func.sum(case((day == window.today, column), else_=0)), 0).label(
+                f"today_{name}"
+            )
+        )
+    columns.append(func.max(case((in_window, daily_stats.c.last_dialed_at))).label("last_dialed"))
+    return columns
+
+
+def _days(window: Window) -> ColumnElement[bool]:
+    return daily_stats.c.day.between(min(window.start, window.today), max(window.end, window.today))
+
+
+def ani_stats(
+    conn: Connection,
+    company_id: int,
+    window: Window,
+    *,
+    campaign: str | None,
+    number_prefix: str | None,
+    area_code: str | None,
+    state: str | None,
+    status: str | None,
+    after_id: int | None,
+    limit: int,
+) -> Sequence[Any]:
+    """Per inventory ANI, in id order; a campaign narrows the counts to that campaign's calls."""
+    full_number = anis.c.country_code + anis.c.number
+    if campaign is None:
+        dimension, key = "ani", full_number
+    else:
+        dimension, key = "ani_campaign", literal(f"{campaign}|") + full_number
+    joined = anis.outerjoin(
+        daily_stats,
+        and_(
+            daily_stats.c.company_id == anis.c.company_id,
+            daily_stats.c.dimension == dimension,
+            daily_stats.c.key == key,
+            _days(window),
+        ),
+    )
+    query = (
+        select(
+            anis.c.id,
+            anis.c.country_code,
+            anis.c.number,
+            anis.c.area_code,
+            anis.c.state,
+            anis.c.status,
+            anis.c.paused_until,
+            *_sums(window),
+        )
+        .select_from(joined)
+        .where(anis.c.company_id == company_id, anis.c.deleted_at.is_(None))
+        .group_by(anis.c.id)
+        .order_by(anis.c.id)
+        .limit(limit)
+    )
+    if number_prefix:
+        query = query.where(anis.c.number.startswith(number_prefix, autoescape=True))
+    if area_code:
+        query = query.where(anis.c.area_code == area_code)
+    if state:
+        query = query.where(anis.c.state == state)
+    if status:
+        query = query.where(ani_status_is(status).build(anis))
+    if after_id is not None:
+        query = query.where(anis.c.id > after_id)
+    return conn.execute(query).all()
+
+
+def grouped_stats(
+    conn: Connection,
+    company_id: int,
+    window: Window,
+    *,
+    dimension: str,
+    by_state: bool,
+    after: str | None,
+    limit: int,
+) -> Sequence[Any]:
+    """Per key of a dimension (campaign, area code), or per state of the area dimension."""
+    group = daily_stats.c.state if by_state else daily_stats.c.key
+    query = (
+        select(group.label("key"), *_sums(window))
+        .where(
+            daily_stats.c.company_id == company_id,
+            daily_stats.c.dimension == dimension,
+            _days(window),
+        )
+        .group_by(group)
+        .order_by(group)
+        .limit(limit)
+    )
+    if by_state:
+        query = query.where(daily_stats.c.state.is_not(None))
+    if after is not None:
+        query = query.where(group > after)
+    return conn.execute(query).all()
