@@ -22,13 +22,14 @@ from openani.results.models import DialResultIn
 from openani.store import results as store
 from openani.store.companies import Company
 from openani.store.engine import Database
-from openani.store.raw import RawTransaction, raw_transaction
+from openani.store.raw import RawTransaction, is_unique_violation, raw_transaction
 from openani.store.results import DispositionRow, StatsChange
 from openani.validation import validate
 
 # Dialer clocks drift and time zones get misconfigured; a call more than a day in the future
 # is a data error worth refusing rather than a statistic worth keeping.
 MAX_CLOCK_AHEAD = timedelta(days=1)
+MAX_STORE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ class ResultIngest:
             except OpenAniError as exc:
                 outcomes.append(Outcome(str(call_id) if call_id else None, "error", exc))
         if prepared:
-            for index, outcome in self._store(company, prepared):
+            for index, outcome in self._store_retrying(company, prepared):
                 outcomes[index] = outcome
         return [o for o in outcomes if o is not None]
 
@@ -169,6 +170,20 @@ class ResultIngest:
             "lead_source": result.lead_source,
             "kpis": json.dumps(result.kpis, sort_keys=True),
         }
+
+    def _store_retrying(
+        self, company: Company, prepared: list[tuple[int, dict[str, Any]]]
+    ) -> list[tuple[int, Outcome]]:
+        """A dialer re-sending a call while the first send is still being stored: on PostgreSQL
+        both transactions may insert the call id and the second fails on the unique key. Run
+        again, it sees the committed row and answers duplicate or updated, as a retry should."""
+        for attempt in range(MAX_STORE_ATTEMPTS):
+            try:
+                return self._store(company, [(i, dict(row)) for i, row in prepared])
+            except Exception as exc:
+                if attempt + 1 == MAX_STORE_ATTEMPTS or not is_unique_violation(self._db, exc):
+                    raise
+        raise AssertionError("unreachable")
 
     def _store(
         self, company: Company, prepared: list[tuple[int, dict[str, Any]]]

@@ -77,6 +77,12 @@ class RawTransaction:
         return ", ".join(f":{name}" for name in names), dict(zip(names, values, strict=True))
 
 
+def is_unique_violation(db: Database, exc: BaseException) -> bool:
+    """Whether ``exc`` is the driver's integrity error (a unique key taken concurrently)."""
+    dbapi = db.engine.dialect.loaded_dbapi
+    return isinstance(exc, dbapi.IntegrityError)
+
+
 @contextmanager
 def raw_transaction(db: Database) -> Iterator[RawTransaction]:
     """One write transaction; on SQLite it takes the write lock at BEGIN (see Database.write)."""

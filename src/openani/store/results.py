@@ -133,7 +133,11 @@ def update_results(
     stamp = tx.time(now)
     tx.executemany(
         f"UPDATE dial_results SET {changes}, updated_at = :now WHERE id = :row_id",
-        ({**_bind(tx, row), "row_id": row_id, "now": stamp} for row_id, row in rows),
+        # In id order, for the same reason apply_stats sorts: no lock-order deadlocks.
+        (
+            {**_bind(tx, row), "row_id": row_id, "now": stamp}
+            for row_id, row in sorted(rows, key=lambda r: r[0])
+        ),
     )
 
 
@@ -170,6 +174,12 @@ class StatsChange:
 
 
 def apply_stats(tx: RawTransaction, company_id: int, changes: Iterable[StatsChange]) -> None:
+    """Add the changes to their daily rows.
+
+    Rows are written in key order: concurrent transactions then lock shared rows in the same
+    order and cannot deadlock each other on PostgreSQL.
+    """
+    changes = sorted(changes, key=lambda c: (c.dimension, c.key, c.day))
     tx.executemany(
         _UPSERT_STATS,
         (
