@@ -5,8 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from openani.http.body import read_json_object
-from openani.http.context import company_of, context_of
+from openani.http.context import company_of, context_of, json_handler
 from openani.http.operations import Operation
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
@@ -25,25 +24,15 @@ async def get_settings(request: Request) -> Response:
     return JSONResponse(context_of(request).company_settings.get(company))
 
 
-async def put_settings(request: Request) -> Response:
-    company = company_of(request)
-    context = context_of(request)
-    body = await read_json_object(request, context.settings.max_body_bytes)
-    return JSONResponse(context.company_settings.update(company, body or {}))
-
-
-async def pause_ani(request: Request) -> Response:
-    company = company_of(request)
-    context = context_of(request)
-    body = await read_json_object(request, context.settings.max_body_bytes)
-    return JSONResponse(ani_status.pause(context.resources["anis"], company, body or {}))
-
-
-async def activate_ani(request: Request) -> Response:
-    company = company_of(request)
-    context = context_of(request)
-    body = await read_json_object(request, context.settings.max_body_bytes)
-    return JSONResponse(ani_status.activate(context.resources["anis"], company, body or {}))
+put_settings = json_handler(
+    lambda context, company, body: context.company_settings.update(company, body)
+)
+pause_ani = json_handler(
+    lambda context, company, body: ani_status.pause(context.resources["anis"], company, body)
+)
+activate_ani = json_handler(
+    lambda context, company, body: ani_status.activate(context.resources["anis"], company, body)
+)
 
 
 OPERATIONS = [

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from openani.assign.service import NextAniService
+from openani.http.body import read_json_object
+from openani.http.responses import JSONResponse
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.results.queries import ResultQueries
@@ -39,3 +44,17 @@ def context_of(request: Request) -> AppContext:
 def company_of(request: Request) -> Company:
     """The company whose API key the request carries; raises Unauthorized otherwise."""
     return context_of(request).authenticator.company_for_key(request.headers.get("x-apikey"))
+
+
+def json_handler(
+    call: Callable[[AppContext, Company, dict[str, Any]], Any], *, status: int = 200
+) -> Callable[[Request], Awaitable[Response]]:
+    """A handler that authenticates, reads the JSON body and answers what ``call`` returns."""
+
+    async def handler(request: Request) -> Response:
+        company = company_of(request)
+        context = context_of(request)
+        body = await read_json_object(request, context.settings.max_body_bytes)
+        return JSONResponse(call(context, company, body or {}), status_code=status)
+
+    return handler

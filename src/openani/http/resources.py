@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
-from openani.http.context import company_of, context_of
+from openani.http.context import company_of, context_of, json_handler
 from openani.http.operations import Operation, QueryParam, ResponseShape
 from openani.http.responses import JSONResponse
 from openani.inventory.models import ErrorResponse
@@ -63,16 +63,13 @@ def _limit(request: Request) -> int:
 def resource_operations(spec: ResourceSpec) -> list[Operation]:
     path = f"/dialer/{spec.path}"
 
-    async def create(request: Request) -> Response:
-        company = company_of(request)
-        body = await read_json_object(request, context_of(request).settings.max_body_bytes)
-        created = _service(request, spec).create(company, body or {})
-        return JSONResponse(created, status_code=201)
-
-    async def update(request: Request) -> Response:
-        company = company_of(request)
-        body = await read_json_object(request, context_of(request).settings.max_body_bytes)
-        return JSONResponse(_service(request, spec).update(company, body or {}))
+    create = json_handler(
+        lambda context, company, body: context.resources[spec.path].create(company, body),
+        status=201,
+    )
+    update = json_handler(
+        lambda context, company, body: context.resources[spec.path].update(company, body)
+    )
 
     async def read(request: Request) -> Response:
         company = company_of(request)
