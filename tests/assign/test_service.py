@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,7 +30,7 @@ class Process:
 
     def call(self, tenant: Tenant, now: datetime, **body: Any) -> dict[str, Any]:
         request = {"outbound_campaign": "c1", "prospect_phone": "2127778888", **body}
-        return self.next.next_ani(tenant.company, request, now)
+        return asyncio.run(self.next.next_ani(tenant.company, request, now))
 
 
 def setup(process: Process, tenant: Tenant, **campaign: Any) -> None:

@@ -60,13 +60,13 @@ class NextAniService:
         self._areas = AreaCodeIndex()
         self._rng = rng or random.Random()
 
-    def next_ani(
+    async def next_ani(
         self, company: Company, body: Mapping[str, Any], now: datetime | None = None
     ) -> dict[str, Any]:
         request = validate(NextAniRequest, body)
-        return self._assign(company, request, now or datetime.now(UTC))
+        return await self._assign(company, request, now or datetime.now(UTC))
 
-    def next_batch(
+    async def next_batch(
         self, company: Company, body: Mapping[str, Any], now: datetime | None = None
     ) -> list[dict[str, Any]]:
         envelope = validate(_BatchEnvelope, body)
@@ -91,7 +91,9 @@ class NextAniService:
                         "prospect_zip": lead.prospect_zip,
                     },
                 )
-                results.append({"row_id": lead.row_id, **self._assign(company, request, now)})
+                results.append(
+                    {"row_id": lead.row_id, **(await self._assign(company, request, now))}
+                )
             except OpenAniError as exc:
                 error: dict[str, Any] = {"code": exc.code, "message": exc.message}
                 if exc.fields:
@@ -99,20 +101,22 @@ class NextAniService:
                 results.append({"row_id": row_id, "error": error})
         return results
 
-    def _assign(self, company: Company, request: NextAniRequest, now: datetime) -> dict[str, Any]:
+    async def _assign(
+        self, company: Company, request: NextAniRequest, now: datetime
+    ) -> dict[str, Any]:
         resolved = resolve_prospect(request.prospect_phone, request.prospect_zip)
         snapshot = self._snapshots.get(company.id, now)
         try:
-            return self._assign_from(snapshot, company, request, resolved, now)
+            return await self._assign_from(snapshot, company, request, resolved, now)
         except (NotFound, NoAvailableAni):
             # Refusals are checked against the newest inventory: another process may have just
             # added the campaign or the numbers this request needs.
             fresh = self._snapshots.get(company.id, now, force_check=True)
             if fresh is snapshot:
                 raise
-            return self._assign_from(fresh, company, request, resolved, now)
+            return await self._assign_from(fresh, company, request, resolved, now)
 
-    def _assign_from(
+    async def _assign_from(
         self,
         snapshot: CompanySnapshot,
         company: Company,
@@ -147,7 +151,10 @@ class NextAniService:
             if isinstance(choice, NoChoice):
                 raise NoAvailableAni(_refusal(choice, groups))
             candidate = choice.candidate
-            counters = self._claims.claim(
+            # Counted here at once, so requests choosing while this claim is being written see
+            # the number as just used; the database's answer below replaces the guess.
+            snapshot.reserve(candidate.ani_id, now)
+            counters = await self._claims.claim(
                 Claim(
                     company_id=company.id,
                     campaign_id=campaign.id,

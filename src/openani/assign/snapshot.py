@@ -110,6 +110,14 @@ class CompanySnapshot:
                 row.last_assigned_at,
             )
 
+    def reserve(self, ani_id: int, now: datetime) -> None:
+        usage = self.usage.get(ani_id)
+        if usage is None:
+            usage = self.usage[ani_id] = Usage()
+        usage.dials_today += 1
+        usage.dials_this_hour += 1
+        usage.last_assigned_at = now.timestamp()
+
     def absorb(
         self,
         ani_id: int,

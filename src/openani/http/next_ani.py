@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from starlette.requests import Request
+from starlette.responses import Response
+
 from openani.assign.models import NextAni, NextAniBatch, NextAniBatchRequest, NextAniRequest
-from openani.http.context import json_handler
+from openani.http.body import read_json_object
+from openani.http.context import company_of, context_of
 from openani.http.operations import Operation
 from openani.http.resources import ERROR_RESPONSES
+from openani.http.responses import JSONResponse
 
-next_ani = json_handler(lambda context, company, body: context.next_ani.next_ani(company, body))
-next_batch = json_handler(
-    lambda context, company, body: {"results": context.next_ani.next_batch(company, body)}
-)
+
+async def next_ani(request: Request) -> Response:
+    company = company_of(request)
+    context = context_of(request)
+    body = await read_json_object(request, context.settings.max_body_bytes)
+    return JSONResponse(await context.next_ani.next_ani(company, body or {}))
+
+
+async def next_batch(request: Request) -> Response:
+    company = company_of(request)
+    context = context_of(request)
+    body = await read_json_object(request, context.settings.max_body_bytes)
+    return JSONResponse({"results": await context.next_ani.next_batch(company, body or {})})
 
 
 OPERATIONS = [
