@@ -7,10 +7,11 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from openani.settings import Settings, database_url_from_env
+from openani.store import backup, migrate
 from openani.store import companies as company_store
-from openani.store import migrate
 from openani.store.engine import Database
 
 
@@ -136,6 +137,28 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    db = _database(args)
+    try:
+        backup.backup(db, Path(args.path))
+    except backup.BackupError as exc:
+        raise SystemExit(str(exc)) from None
+    print(f"backed up to {args.path}")
+    return 0
+
+
+def cmd_db_restore(args: argparse.Namespace) -> int:
+    db = _database(args)
+    try:
+        backup.restore(db, Path(args.path))
+    except backup.BackupError as exc:
+        raise SystemExit(str(exc)) from None
+    # A backup taken before an upgrade is brought to the current schema.
+    migrate.upgrade(db)
+    print(f"restored from {args.path}; database at revision {migrate.current_revision(db)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openani", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -178,6 +201,18 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = db.add_parser("upgrade", help="apply migrations up to the newest")
     _add_database_url(upgrade)
     upgrade.set_defaults(func=cmd_db_upgrade)
+    db_backup = db.add_parser(
+        "backup", help="online backup of a SQLite database (PostgreSQL: use pg_dump)"
+    )
+    db_backup.add_argument("path", help="new file to write")
+    _add_database_url(db_backup)
+    db_backup.set_defaults(func=cmd_db_backup)
+    db_restore = db.add_parser(
+        "restore", help="replace a SQLite database with a backup (stop the servers first)"
+    )
+    db_restore.add_argument("path", help="a file written by `openani db backup`")
+    _add_database_url(db_restore)
+    db_restore.set_defaults(func=cmd_db_restore)
     return parser
 
 
