@@ -9,6 +9,7 @@ an operator which keys are still in use.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from openani.errors import Unauthorized
@@ -77,8 +78,9 @@ class Authenticator:
             return None
         if len(self._known) > 10_000:
             self._known.clear()
-        self._known[key_id] = (found[0], found[1], now)
-        return found
+        company = replace(found[1], key_id=key_id)
+        self._known[key_id] = (found[0], company, now)
+        return found[0], company
 
     def _touch(self, key_id: str) -> None:
         now = time.monotonic()

@@ -66,7 +66,10 @@ def test_timed_pause_ends_by_itself(db: Database, tenant: Tenant) -> None:
     setup(process, tenant)
     until = datetime.now(UTC) + timedelta(hours=1)
     process.anis.set_columns(
-        tenant.company, {"number": "2125550101"}, {"status": "paused", "paused_until": until}
+        tenant.company,
+        {"number": "2125550101"},
+        {"status": "paused", "paused_until": until},
+        action="pause",
     )
     with pytest.raises(NoAvailableAni):
         process.call(tenant, until - timedelta(minutes=1))

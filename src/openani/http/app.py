@@ -12,7 +12,8 @@ from starlette.routing import Route
 from openani import geo
 from openani.assign.service import NextAniService
 from openani.assign.snapshot import SnapshotCache
-from openani.http import company_settings, health, next_ani, results, stats
+from openani.audit import AuditService
+from openani.http import audit, company_settings, health, next_ani, results, stats
 from openani.http.context import AppContext
 from openani.http.errors import EXCEPTION_HANDLERS
 from openani.http.openapi import build_openapi, docs_page
@@ -38,6 +39,7 @@ def all_operations() -> list[Operation]:
     operations.extend(next_ani.OPERATIONS)
     operations.extend(results.OPERATIONS)
     operations.extend(stats.OPERATIONS)
+    operations.extend(audit.OPERATIONS)
     return operations
 
 
@@ -53,6 +55,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
         results=ResultIngest(db),
         result_queries=ResultQueries(db),
         stats=StatsService(db),
+        audit=AuditService(db),
     )
     for spec in RESOURCES:
         context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from openani.assign.service import NextAniService
+from openani.audit import AuditService
 from openani.http.body import read_json_object
 from openani.http.responses import JSONResponse
 from openani.inventory.company_settings import CompanySettingsService
@@ -33,6 +34,7 @@ class AppContext:
     results: ResultIngest
     result_queries: ResultQueries
     stats: StatsService
+    audit: AuditService
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 

@@ -22,10 +22,12 @@ def pause(anis: ResourceService, company: Company, body: Mapping[str, Any]) -> d
     if command.until is not None and command.until <= datetime.now(UTC):
         raise ValidationFailed({"until": "must be in the future"})
     return anis.set_columns(
-        company, _key(command), {"status": "paused", "paused_until": command.until}
+        company, _key(command), {"status": "paused", "paused_until": command.until}, action="pause"
     )
 
 
 def activate(anis: ResourceService, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
     command = validate(AniActivate, body)
-    return anis.set_columns(company, _key(command), {"status": "active", "paused_until": None})
+    return anis.set_columns(
+        company, _key(command), {"status": "active", "paused_until": None}, action="activate"
+    )

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from openani.inventory.models import CompanySettingsUpdate
+from openani.store import audit
 from openani.store import companies as company_store
 from openani.store.companies import Company
 from openani.store.engine import Database
@@ -28,6 +29,15 @@ class CompanySettingsService:
         with self._db.write() as conn:
             if changes:
                 company_store.update_company_settings(conn, company.id, changes)
+                audit.record(
+                    conn,
+                    company_id=company.id,
+                    key_id=company.key_id,
+                    action="update",
+                    resource="settings",
+                    identifier=None,
+                    changes=changes,
+                )
             values = company_store.company_settings(conn, company.id)
         if changes and self._on_change is not None:
             self._on_change(company.id)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row
 
 from openani.errors import Conflict, NotFound, ValidationFailed
 from openani.inventory.specs import ListFilter, ResourceSpec
+from openani.store import audit
 from openani.store import resources as store
 from openani.store.companies import Company, bump_inventory_version
 from openani.store.engine import Database
@@ -44,7 +45,7 @@ class ResourceService:
             row = store.create_or_revive(
                 conn, self.spec.table, company.id, key, values, label=self.spec.label(command)
             )
-            self._changed(conn, company, None, row)
+            self._changed(conn, company, None, row, "create", command.model_dump(mode="json"))
         self._committed(company)
         return self.spec.to_public(row)
 
@@ -64,12 +65,18 @@ class ResourceService:
                 row = store.update_row(
                     conn, self.spec.table, before.id, values, label=self.spec.label(command)
                 )
-                self._changed(conn, company, before, row)
+                changes = command.model_dump(mode="json", include=command.model_fields_set)
+                self._changed(conn, company, before, row, "update", changes)
         self._committed(company)
         return self.spec.to_public(row)
 
     def set_columns(
-        self, company: Company, key: Mapping[str, Any], values: Mapping[str, Any]
+        self,
+        company: Company,
+        key: Mapping[str, Any],
+        values: Mapping[str, Any],
+        *,
+        action: str,
     ) -> dict[str, Any]:
         """Change columns the wire shape does not expose directly (e.g. an ANI's pause)."""
         command = validate(self.spec.key_model, key)
@@ -78,7 +85,7 @@ class ResourceService:
             row = store.update_row(
                 conn, self.spec.table, before.id, values, label=self.spec.label(command)
             )
-            self._changed(conn, company, before, row)
+            self._changed(conn, company, before, row, action, values)
         self._committed(company)
         return self.spec.to_public(row)
 
@@ -87,13 +94,28 @@ class ResourceService:
         with self._db.write() as conn:
             before = self._one(conn, company, command, for_update=True)
             row = store.soft_delete(conn, self.spec.table, before.id)
-            self._changed(conn, company, before, row)
+            self._changed(conn, company, before, row, "delete", {})
         self._committed(company)
         return self.spec.to_public(row)
 
     def _changed(
-        self, conn: Connection, company: Company, before: Row[Any] | None, after: Row[Any]
+        self,
+        conn: Connection,
+        company: Company,
+        before: Row[Any] | None,
+        after: Row[Any],
+        action: str,
+        changes: Mapping[str, Any],
     ) -> None:
+        audit.record(
+            conn,
+            company_id=company.id,
+            key_id=company.key_id,
+            action=action,
+            resource=self.spec.singular.lower(),
+            identifier=str(self.spec.to_public(after)[self.spec.key_field]),
+            changes=changes,
+        )
         if self.spec.after_write is not None:
             self.spec.after_write(conn, company.id, before, after)
         if self.spec.affects_selection:

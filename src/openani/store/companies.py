@@ -19,6 +19,8 @@ class Company:
     guid: str
     name: str
     time_zone: str
+    # The API key the current request came with, for the audit log (None: CLI, callbacks).
+    key_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -286,3 +286,19 @@ daily_stats = Table(
     Column("last_dialed_at", UTCDateTime(), nullable=True),
     Index("ix_daily_stats_company_dimension_day", "company_id", "dimension", "day"),
 )
+
+# Who changed what: every change to campaigns, dispositions, ANIs (including pauses) and
+# settings, with the API key that made it (null: the command line or the service itself).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("key_id", String(32), nullable=True),
+    Column("action", String(16), nullable=False),
+    Column("resource", String(16), nullable=False),
+    Column("identifier", String(64), nullable=True),
+    Column("changes", Text, nullable=False, server_default="{}"),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_audit_log_company_id", "company_id", "id"),
+)
