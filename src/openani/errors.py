@@ -16,6 +16,11 @@ class OpenAniError(Exception):
         self.message = message
         self.fields = fields or {}
 
+    @property
+    def headers(self) -> dict[str, str] | None:
+        """Extra response headers (e.g. Retry-After)."""
+        return None
+
 
 class ValidationFailed(OpenAniError):
     """Input that names a field and the reason it was refused."""

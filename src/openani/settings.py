@@ -10,6 +10,11 @@ import os
 from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/openani.db"
+# Per process; one process serves a few thousand calls a second, so a single dialer is only
+# limited once it runs away, and several worker processes multiply the allowance.
+DEFAULT_RATE = 2000.0
+DEFAULT_BURST = 4000.0
+DEFAULT_MAX_IN_FLIGHT = 512
 
 
 def database_url_from_env() -> str:
@@ -24,6 +29,13 @@ class Settings:
     # WAL + NORMAL survives a killed process (the WAL is in the OS page cache); FULL also survives
     # power loss at the price of an fsync per commit. Operators choose; NORMAL is the default.
     sqlite_synchronous: str = "NORMAL"
+    # Requests per second (and burst) per API key and per company GUID, in each process; 0: off.
+    rate_per_key: float = DEFAULT_RATE
+    burst_per_key: float = DEFAULT_BURST
+    rate_per_company_guid: float = DEFAULT_RATE
+    burst_per_company_guid: float = DEFAULT_BURST
+    # Requests being served at once in a process before new ones are turned away with 503.
+    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -31,4 +43,22 @@ class Settings:
             database_url=database_url or database_url_from_env(),
             max_body_bytes=int(os.environ.get("OPENANI_MAX_BODY_BYTES", 1024 * 1024)),
             sqlite_synchronous=os.environ.get("OPENANI_SQLITE_SYNCHRONOUS", "NORMAL").upper(),
+            rate_per_key=_number("OPENANI_RATE_PER_KEY", DEFAULT_RATE),
+            burst_per_key=_number("OPENANI_BURST_PER_KEY", DEFAULT_BURST),
+            rate_per_company_guid=_number("OPENANI_RATE_PER_GUID", DEFAULT_RATE),
+            burst_per_company_guid=_number("OPENANI_BURST_PER_GUID", DEFAULT_BURST),
+            max_in_flight=int(_number("OPENANI_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)),
         )
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must not be negative, got {raw!r}")
+    return value

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from openani.errors import Unauthorized
 from openani.keys import secret_matches, split_key
+from openani.ratelimit import RateLimiter
 from openani.store import companies as company_store
 from openani.store.companies import Company
 from openani.store.engine import Database
@@ -23,8 +24,16 @@ KEY_CACHE_S = 1.0
 
 
 class Authenticator:
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        per_key: RateLimiter | None = None,
+        per_company_guid: RateLimiter | None = None,
+    ) -> None:
         self._db = db
+        self._per_key = per_key or RateLimiter(0, 0)
+        self._per_guid = per_company_guid or RateLimiter(0, 0)
         self._last_touched: dict[str, float] = {}
         # key id -> (stored secret hash, company, when it was read)
         self._known: dict[str, tuple[str, Company, float]] = {}
@@ -43,14 +52,19 @@ class Authenticator:
         stored_hash = found[0] if found else "0" * 64
         if not secret_matches(secret, stored_hash) or found is None:
             raise Unauthorized("invalid or revoked API key")
+        self._per_key.take(key_id)
         self._touch(key_id)
         return found[1]
 
     def company_for_guid(self, guid: str) -> Company | None:
-        """The company a dial-results callback names by GUID (the seed's callback has no key)."""
+        """The company a dial-results callback names by GUID (the seed's callback has no key).
+
+        Raises RateLimited when that company's callbacks exceed their rate.
+        """
         now = time.monotonic()
         known = self._guids.get(guid)
         if known is not None and now - known[1] < KEY_CACHE_S:
+            self._per_guid.take(guid)
             return known[0]
         with self._db.read() as conn:
             company = company_store.company_by_guid(conn, guid)
@@ -59,6 +73,7 @@ class Authenticator:
         if len(self._guids) > 10_000:
             self._guids.clear()
         self._guids[guid] = (company, now)
+        self._per_guid.take(guid)
         return company
 
     def forget(self) -> None:

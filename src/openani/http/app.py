@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -18,11 +19,13 @@ from openani.http.context import AppContext
 from openani.http.errors import EXCEPTION_HANDLERS
 from openani.http.openapi import build_openapi, docs_page
 from openani.http.operations import Operation, routes
+from openani.http.overload import InFlightLimit
 from openani.http.resources import resource_operations
 from openani.http.responses import JSONResponse
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import RESOURCES
+from openani.ratelimit import RateLimiter
 from openani.results.queries import ResultQueries
 from openani.results.service import ResultIngest
 from openani.results.stats import StatsService
@@ -49,7 +52,13 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
     context = AppContext(
         settings=settings,
         db=db,
-        authenticator=Authenticator(db),
+        authenticator=Authenticator(
+            db,
+            per_key=RateLimiter(settings.rate_per_key, settings.burst_per_key),
+            per_company_guid=RateLimiter(
+                settings.rate_per_company_guid, settings.burst_per_company_guid
+            ),
+        ),
         company_settings=CompanySettingsService(db, on_change=snapshots.invalidate),
         next_ani=NextAniService(db, snapshots),
         results=ResultIngest(db),
@@ -77,6 +86,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
             Route("/docs", docs, methods=["GET"], include_in_schema=False),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[Middleware(InFlightLimit, max_in_flight=settings.max_in_flight)],
     )
     app.state.context = context
     return app

@@ -18,7 +18,7 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 async def openani_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, OpenAniError)
-    return error_response(exc.status, exc.code, exc.message, exc.fields)
+    return error_response(exc.status, exc.code, exc.message, exc.fields, exc.headers)
 
 
 async def http_error(_request: Request, exc: Exception) -> Response:

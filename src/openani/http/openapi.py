@@ -106,7 +106,8 @@ _STATUS_TEXT = {
     413: "Request body too large",
     415: "Request body is not JSON",
     422: "Validation error naming each field and why",
-    503: "Not ready",
+    429: "Rate limit of the API key or company reached; see Retry-After",
+    503: "Not ready, or overloaded; see Retry-After",
 }
 
 

@@ -29,6 +29,8 @@ ERROR_RESPONSES: dict[int, ResponseShape] = {
     413: ErrorResponse,
     415: ErrorResponse,
     422: ErrorResponse,
+    429: ErrorResponse,
+    503: ErrorResponse,
 }
 
 

@@ -16,6 +16,7 @@ from openani.http.operations import Operation, QueryParam, ResponseShape
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.inventory.models import Output
+from openani.ratelimit import RateLimited
 from openani.results.callback import (
     COMPANY_PARAM,
     FIELD_OF_PARAM,
@@ -66,7 +67,12 @@ async def dial_results_callback(request: Request) -> Response:
         parsed = parse_callback(pairs)
     except CallbackError as exc:
         return _fail(400, str(exc))
-    company = context.authenticator.company_for_guid(parsed.company_guid)
+    try:
+        company = context.authenticator.company_for_guid(parsed.company_guid)
+    except RateLimited as exc:
+        return JSONResponse(
+            {"result": "FAIL", "reason": exc.message}, status_code=429, headers=exc.headers
+        )
     if company is None:
         return _fail(401, "unknown company GUID")
     (outcome,) = context.results.ingest(company, [parsed.fields], strict_types=False)
@@ -153,6 +159,7 @@ _CALLBACK_RESPONSES: dict[int, ResponseShape] = {
     400: CallbackResponse,
     401: CallbackResponse,
     413: CallbackResponse,
+    429: CallbackResponse,
 }
 _CALLBACK_DESCRIPTION = (
     "The seed's dial-results callback. Parameters come in the query string and/or a form body; "
