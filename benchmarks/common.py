@@ -70,6 +70,12 @@ class ServerFailed(RuntimeError):
     pass
 
 
+# Benchmarks measure throughput, not the per-key rate limits that protect production servers;
+# servers started here inherit this environment.
+os.environ.setdefault("OPENANI_RATE_PER_KEY", "0")
+os.environ.setdefault("OPENANI_RATE_PER_GUID", "0")
+
+
 @dataclass
 class Server:
     """A server subprocess on 127.0.0.1; ended (by its own pid) when the context exits."""
@@ -205,10 +211,19 @@ class LoadResult:
     non_2xx: int
     socket_errors: int
     error_detail: dict[str, int]
+    # Batch loads (many items per request): items acknowledged, and per second.
+    items: int | None = None
+    items_per_s: float | None = None
+    item_detail: dict[str, int] | None = None
 
     @property
     def errors(self) -> int:
         return self.non_2xx + self.socket_errors
+
+    @property
+    def rate(self) -> float:
+        """The figure runs are ranked by: items/s for batch loads, else requests/s."""
+        return self.items_per_s if self.items_per_s is not None else self.requests_per_s
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -231,6 +246,20 @@ class LoadSpec:
     remote_share: float
 
 
+@dataclass(frozen=True)
+class ScriptSpec:
+    """What the load generator sends, decided by a wrk Lua script of its own.
+
+    ``args`` are the script's positional arguments (after ``--``); the Python fallback
+    (pyload.py) reads the same ``args`` under ``kind`` and builds the same requests.
+    """
+
+    kind: str
+    script: Path
+    path: str
+    args: tuple[str, ...]
+
+
 def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
@@ -248,7 +277,7 @@ def wrk_version() -> str:
 def run_load(
     tool: str,
     port: int,
-    spec: LoadSpec,
+    spec: LoadSpec | ScriptSpec,
     duration_s: float,
     connections: int,
     cpu: int | None,
@@ -260,7 +289,9 @@ def run_load(
     return _run_pyload(port, spec, duration_s, connections, cpu, timeout_s)
 
 
-def _wrk_args(spec: LoadSpec) -> list[str]:
+def _wrk_args(spec: LoadSpec | ScriptSpec) -> list[str]:
+    if isinstance(spec, ScriptSpec):
+        return list(spec.args)
     # Read by init() in next_ani.lua, positionally.
     return [
         spec.path,
@@ -275,7 +306,7 @@ def _wrk_args(spec: LoadSpec) -> list[str]:
 
 def _run_wrk(
     port: int,
-    spec: LoadSpec,
+    spec: LoadSpec | ScriptSpec,
     duration_s: float,
     connections: int,
     cpu: int | None,
@@ -296,7 +327,7 @@ def _run_wrk(
         f"{max(1, round(timeout_s))}s",
         "--latency",
         "-s",
-        str(WRK_SCRIPT),
+        str(spec.script if isinstance(spec, ScriptSpec) else WRK_SCRIPT),
         f"http://{HOST}:{port}{spec.path}",
         "--",
         *_wrk_args(spec),
@@ -343,9 +374,15 @@ def parse_wrk(output: str) -> LoadResult:
     )
 
 
+def _pyload_spec(spec: LoadSpec | ScriptSpec) -> dict[str, Any]:
+    if isinstance(spec, ScriptSpec):
+        return {"kind": spec.kind, "path": spec.path, "args": list(spec.args)}
+    return {"kind": "next", **asdict(spec)}
+
+
 def _run_pyload(
     port: int,
-    spec: LoadSpec,
+    spec: LoadSpec | ScriptSpec,
     duration_s: float,
     connections: int,
     cpu: int | None,
@@ -363,7 +400,7 @@ def _run_pyload(
         "--timeout",
         str(timeout_s),
         "--spec",
-        json.dumps(asdict(spec)),
+        json.dumps(_pyload_spec(spec)),
     ]
     command, preexec = pinned(command, cpu)
     done = subprocess.run(
@@ -516,3 +553,262 @@ def step(message: str) -> Iterator[None]:
     started = time.monotonic()
     yield
     print(f"    done in {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+
+
+# The openani command and the servers the benchmarks start
+
+
+class BenchmarkError(RuntimeError):
+    """The benchmark cannot produce a meaningful figure (setup failed, endpoint misbehaved)."""
+
+
+def openani_command() -> list[str]:
+    script = Path(sys.executable).with_name("openani")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "openani.cli"]
+
+
+def run_cli(args: Sequence[str]) -> str:
+    done = subprocess.run(
+        [*openani_command(), *args], capture_output=True, text=True, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        raise BenchmarkError(
+            f"`openani {' '.join(args)}` failed ({done.returncode}):\n{done.stdout}{done.stderr}"
+        )
+    return done.stdout
+
+
+def create_company_keys(database_url: str, name: str) -> dict[str, str]:
+    """A new company: ``{"company_guid": ..., "api_key": ...}`` (migrates SQLite first)."""
+    output = run_cli(["company", "create", name, "--json", "--database-url", database_url])
+    created: dict[str, str] = json.loads(output.strip().splitlines()[-1])
+    return created
+
+
+def create_company(database_url: str, name: str) -> str:
+    """A new company; its API key."""
+    return create_company_keys(database_url, name)["api_key"]
+
+
+def openani_server(database_url: str, workdir: Path, name: str, cpu: int | None) -> Server:
+    port = free_port()
+    command = [*openani_command(), "serve", "--host", HOST, "--port", str(port)]
+    command += ["--database-url", database_url]
+    return Server(name, command, port, "/healthz", workdir / f"{name}.log", cpu)
+
+
+def hello_server(workdir: Path, cpu: int | None) -> Server:
+    port = free_port()
+    command = [sys.executable, str(BENCH_DIR / "hello_app.py"), "--host", HOST]
+    command += ["--port", str(port)]
+    return Server("hello", command, port, "/", workdir / "hello.log", cpu)
+
+
+def choose_tool(wanted: str) -> str:
+    if wanted == "wrk" and not wrk_available():
+        raise BenchmarkError("--load wrk: wrk is not installed (apt-get install -y wrk)")
+    if wanted == "auto":
+        return "wrk" if wrk_available() else "python"
+    return wanted
+
+
+def choose_cpus() -> tuple[int | None, int | None]:
+    """(server CPU, load generator CPU), or (None, None) with fewer than 2 usable CPUs."""
+    usable = sorted(cpus_available())
+    if len(usable) < 2:
+        return None, None
+    return usable[0], usable[1]
+
+
+# Measured runs: warm-up, repeats, the median run, and whether each run had its cores to itself
+
+# Share of a core (%) other processes and steal may take before a run counts as disturbed.
+NOISE_PCT = 5.0
+# Below this share of its core, a ceiling server was not saturated by the load generator.
+SATURATED_PCT = 90.0
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    tool: str
+    duration_s: float
+    warmup_s: float
+    connections: int
+    server_cpu: int | None
+    load_cpu: int | None
+    repeat: int
+    verbose: bool
+
+
+# One timed load of the given duration: its result and the generator's raw output.
+LoadRunner = Callable[[float], tuple[LoadResult, str]]
+
+
+@dataclass
+class Run:
+    result: LoadResult
+    cpu: dict[str, float]
+
+    @property
+    def clean(self) -> bool:
+        return not disturbances(self.cpu)
+
+
+@dataclass
+class Measured:
+    """The median run (by ``LoadResult.rate``) and every run, warm-up apart."""
+
+    result: LoadResult
+    cpu: dict[str, float]
+    runs: list[Run]
+    warmup: LoadResult | None
+
+    def notes(self) -> dict[str, Any]:
+        notes: dict[str, Any] = {"cpu": self.cpu}
+        if len(self.runs) > 1:
+            notes["runs_requests_per_s"] = [round(r.result.requests_per_s, 1) for r in self.runs]
+            notes["runs_clean"] = [r.clean for r in self.runs]
+        return notes
+
+
+def wrk_runner(tool: str, port: int, spec: LoadSpec | ScriptSpec, config: RunConfig) -> LoadRunner:
+    def load(duration_s: float) -> tuple[LoadResult, str]:
+        return run_load(tool, port, spec, duration_s, config.connections, config.load_cpu)
+
+    return load
+
+
+def measure_runs(server: Server, load: LoadRunner, config: RunConfig) -> Measured:
+    """Warm up, then ``config.repeat`` measured runs; the median one (by rate) counts."""
+    warm: LoadResult | None = None
+    if config.warmup_s > 0:
+        with step(f"warm-up {config.warmup_s:.0f} s"):
+            warm, _ = load(config.warmup_s)
+    runs: list[Run] = []
+    for index in range(config.repeat):
+        counter = f" ({index + 1}/{config.repeat})" if config.repeat > 1 else ""
+        with step(f"measuring {config.duration_s:.0f} s with {config.tool}{counter}"):
+            watch = CpuWatch(server.pid, config.server_cpu, config.load_cpu)
+            result, output = load(config.duration_s)
+            usage = watch.stop()
+        if config.verbose:
+            print(output, file=sys.stderr)
+        if server.process is not None and server.process.poll() is not None:
+            raise BenchmarkError(f"{server.name} died during the run:\n{server.log_tail()}")
+        runs.append(Run(result, usage))
+        if not runs[-1].clean:
+            print("    disturbed: " + "; ".join(disturbances(usage)), file=sys.stderr)
+    if warm is not None and warm.errors and not any(r.result.errors for r in runs):
+        print(f"    note: {warm.errors} errors during the warm-up only", file=sys.stderr)
+    ordered = sorted(runs, key=lambda run: run.result.rate)
+    median = ordered[(len(ordered) - 1) // 2]
+    return Measured(median.result, median.cpu, runs, warm)
+
+
+def disturbances(cpu: Mapping[str, float]) -> list[str]:
+    """What else used the server's or the generator's core during a run (empty: a clean run)."""
+    found = []
+    taken = cpu.get("others_on_server_core_pct", 0.0) + cpu.get("steal_on_server_core_pct", 0.0)
+    if taken > NOISE_PCT:
+        found.append(f"others and steal took {taken:.0f}% of the server's core")
+    taken = cpu.get("others_on_load_core_pct", 0.0) + cpu.get("steal_on_load_core_pct", 0.0)
+    if taken > NOISE_PCT:
+        found.append(f"others and steal took {taken:.0f}% of the load generator's core")
+    return found
+
+
+def cpu_text(cpu: Mapping[str, float]) -> str:
+    text = (
+        f"server process {cpu['server_process_pct']:.0f}% of its core (others "
+        f"{cpu['others_on_server_core_pct']:.0f}%, steal {cpu['steal_on_server_core_pct']:.0f}%, "
+        f"iowait {cpu['iowait_on_server_core_pct']:.0f}%)"
+    )
+    if "load_generator_pct" in cpu:
+        text += (
+            f"; load generator {cpu['load_generator_pct']:.0f}% of its core (others "
+            f"{cpu['others_on_load_core_pct']:.0f}%, steal {cpu['steal_on_load_core_pct']:.0f}%)"
+        )
+    return text
+
+
+def cpu_warnings(label: str, cpu: Mapping[str, float], *, ceiling: bool = False) -> list[str]:
+    """Signs that a run measured the machine rather than the server."""
+    found = []
+    taken = cpu["others_on_server_core_pct"] + cpu["steal_on_server_core_pct"]
+    if taken > NOISE_PCT:
+        found.append(
+            f"{label}: other processes and the hypervisor took {taken:.0f}% of the "
+            "server's core; rerun on a quiet machine."
+        )
+    taken = cpu.get("others_on_load_core_pct", 0.0) + cpu.get("steal_on_load_core_pct", 0.0)
+    if taken > NOISE_PCT:
+        found.append(
+            f"{label}: other processes and the hypervisor took {taken:.0f}% of the "
+            "load generator's core; rerun on a quiet machine."
+        )
+    if ceiling and cpu["server_process_pct"] < SATURATED_PCT:
+        found.append(
+            f"the ceiling server used only {cpu['server_process_pct']:.0f}% of its core: the load "
+            "generator did not saturate it, so the ceiling reads low and the ratios high."
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    value: str
+    threshold: str
+    passed: bool
+
+
+def targets_table(targets: Sequence[Target]) -> list[str]:
+    lines = ["| target | measured | threshold | result |", "| --- | ---: | ---: | --- |"]
+    for target in targets:
+        verdict = "PASS" if target.passed else "FAIL"
+        lines.append(f"| {target.name} | {target.value} | {target.threshold} | {verdict} |")
+    return lines
+
+
+def post_many(
+    port: int,
+    api_key: str,
+    path: str,
+    bodies: Sequence[Any],
+    *,
+    expected: int = 201,
+    threads: int = 8,
+) -> None:
+    """POST every body to ``path``, over a few keep-alive connections at once."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Lock, local
+
+    state = local()
+    connections: list[http.client.HTTPConnection] = []
+    lock = Lock()
+    headers = {"X-ApiKey": api_key}
+
+    def connection() -> http.client.HTTPConnection:
+        conn: http.client.HTTPConnection | None = getattr(state, "conn", None)
+        if conn is None:
+            conn = state.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            with lock:
+                connections.append(conn)
+        return conn
+
+    def post(body: Any) -> None:
+        status, answer = send(connection(), "POST", path, body, headers)
+        if status != expected:
+            raise BenchmarkError(
+                f"POST {path}: expected HTTP {expected}, got {status} {json.dumps(answer)}"
+            )
+
+    try:
+        with ThreadPoolExecutor(threads) as pool:
+            for future in [pool.submit(post, body) for body in bodies]:
+                future.result()
+    finally:
+        for conn in connections:
+            conn.close()

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx2 as httpx
 
 from tests.support.postgres import _free_port
+from tests.support.server import UNLIMITED_ENV
 
 READY_TIMEOUT_S = 60.0
 GONE_TIMEOUT_S = 10.0
@@ -107,6 +108,7 @@ def start_server(database_url: str, *, workers: int, log_path: Path) -> Killable
             stdout=log,  # a file, not a pipe: a full pipe would stall the server under load
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env=UNLIMITED_ENV,
         )
     server = KillableServer(process, f"http://127.0.0.1:{port}", log_path)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -11,6 +12,9 @@ from contextlib import contextmanager
 import httpx2 as httpx
 
 from tests.support.postgres import _free_port
+
+# Load tests measure correctness under load, not the rate limits (tested on their own).
+UNLIMITED_ENV = {**os.environ, "OPENANI_RATE_PER_KEY": "0", "OPENANI_RATE_PER_GUID": "0"}
 
 
 @contextmanager
@@ -32,6 +36,7 @@ def running_server(database_url: str, *, workers: int = 1) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        env=UNLIMITED_ENV,
     )
     base = f"http://127.0.0.1:{port}"
     try:
