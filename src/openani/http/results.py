@@ -75,7 +75,7 @@ async def dial_results_callback(request: Request) -> Response:
         )
     if company is None:
         return _fail(401, "unknown company GUID")
-    (outcome,) = context.results.ingest(company, [parsed.fields], strict_types=False)
+    outcome = await context.results.ingest_one(company, parsed.fields, strict_types=False)
     if outcome.error is not None:
         return _fail(400, _reason(outcome.error))
     return JSONResponse({"result": "SUCCESS"})

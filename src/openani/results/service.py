@@ -6,6 +6,7 @@ as stored survives a crash of the process right after the answer.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -116,6 +117,44 @@ def stats_changes(delta: StatsDelta) -> list[StatsChange]:
 class ResultIngest:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Single results (seed callbacks) waiting for the next group commit, per company.
+        self._pending: dict[
+            int, tuple[Company, list[tuple[dict[str, Any], asyncio.Future[Outcome]]]]
+        ] = {}
+
+    async def ingest_one(
+        self, company: Company, raw: Mapping[str, Any], *, strict_types: bool = True
+    ) -> Outcome:
+        """One result, stored together with the others that arrived in the same turn of the
+        event loop (one transaction instead of one each); answered after that commit."""
+        try:
+            row = self._prepare(raw, ZoneInfo(company.time_zone), strict_types)
+        except OpenAniError as exc:
+            call_id = raw.get("call_id")
+            return Outcome(str(call_id) if call_id else None, "error", exc)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Outcome] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._flush)
+        self._pending.setdefault(company.id, (company, []))[1].append((row, future))
+        return await future
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, {}
+        for company, waiting in pending.values():
+            try:
+                stored = self._store_retrying(
+                    company, [(index, row) for index, (row, _) in enumerate(waiting)]
+                )
+            except Exception as exc:
+                for _, future in waiting:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for index, outcome in stored:
+                future = waiting[index][1]
+                if not future.done():
+                    future.set_result(outcome)
 
     def ingest(
         self, company: Company, rows: Sequence[Any], *, strict_types: bool = True
