@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +85,13 @@ class KillableServer:
         self.kill()
 
 
-def start_server(database_url: str, *, workers: int, log_path: Path) -> KillableServer:
+def start_server(
+    database_url: str,
+    *,
+    workers: int,
+    log_path: Path,
+    env: Mapping[str, str] | None = None,
+) -> KillableServer:
     """Start `openani serve` on a free loopback port and wait until /readyz answers 200."""
     port = _free_port()
     with log_path.open("ab") as log:
@@ -108,7 +114,7 @@ def start_server(database_url: str, *, workers: int, log_path: Path) -> Killable
             stdout=log,  # a file, not a pipe: a full pipe would stall the server under load
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env=UNLIMITED_ENV,
+            env={**UNLIMITED_ENV, **(env or {})},
         )
     server = KillableServer(process, f"http://127.0.0.1:{port}", log_path)
     try:
@@ -130,9 +136,15 @@ def start_server(database_url: str, *, workers: int, log_path: Path) -> Killable
 
 
 @contextmanager
-def killable_server(database_url: str, *, workers: int, log_path: Path) -> Iterator[KillableServer]:
+def killable_server(
+    database_url: str,
+    *,
+    workers: int,
+    log_path: Path,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[KillableServer]:
     """A started server; on leaving, stopped gracefully unless the test killed it already."""
-    server = start_server(database_url, workers=workers, log_path=log_path)
+    server = start_server(database_url, workers=workers, log_path=log_path, env=env)
     try:
         yield server
     finally:
