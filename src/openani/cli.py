@@ -54,6 +54,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     db.dispose()
     # Workers build their own app from the environment (uvicorn forks/spawns them).
     os.environ["OPENANI_DATABASE_URL"] = settings.database_url
+    if args.simulated_clock:
+        print("Simulated clock: /dialer/next reads the time from X-Simulated-Time (tests only)")
+        os.environ["OPENANI_SIMULATED_CLOCK"] = "1"
     uvicorn.run(
         "openani.http.app:app_from_env",
         factory=True,
@@ -167,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--simulated-clock",
+        action="store_true",
+        help="let /dialer/next take the current time from the X-Simulated-Time header "
+        "(ISO 8601), for simulations; never in production",
+    )
     _add_database_url(serve)
     serve.set_defaults(func=cmd_serve)
 

@@ -36,6 +36,8 @@ class Settings:
     burst_per_company_guid: float = DEFAULT_BURST
     # Requests being served at once in a process before new ones are turned away with 503.
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
+    # For simulations only: /dialer/next takes "now" from the X-Simulated-Time header.
+    simulated_clock: bool = False
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -48,6 +50,7 @@ class Settings:
             rate_per_company_guid=_number("OPENANI_RATE_PER_GUID", DEFAULT_RATE),
             burst_per_company_guid=_number("OPENANI_BURST_PER_GUID", DEFAULT_BURST),
             max_in_flight=int(_number("OPENANI_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)),
+            simulated_clock=os.environ.get("OPENANI_SIMULATED_CLOCK") == "1",
         )
 
 

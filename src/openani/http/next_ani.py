@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from openani.assign.models import NextAni, NextAniBatch, NextAniBatchRequest, NextAniRequest
+from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
 from openani.http.context import company_of, context_of
 from openani.http.operations import Operation
@@ -13,19 +16,36 @@ from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 
 
+def _now(request: Request) -> datetime | None:
+    """The simulated time of the request, when the server runs with --simulated-clock."""
+    if not context_of(request).settings.simulated_clock:
+        return None
+    raw = request.headers.get(SIMULATED_TIME_HEADER)
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed({SIMULATED_TIME_HEADER: "must be an ISO 8601 date-time"}) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 async def next_ani(request: Request) -> Response:
     company = company_of(request)
     context = context_of(request)
     body = await read_json_object(request, context.settings.max_body_bytes)
-    return JSONResponse(await context.next_ani.next_ani(company, body or {}))
+    return JSONResponse(await context.next_ani.next_ani(company, body or {}, _now(request)))
 
 
 async def next_batch(request: Request) -> Response:
     company = company_of(request)
     context = context_of(request)
     body = await read_json_object(request, context.settings.max_body_bytes)
-    return JSONResponse({"results": await context.next_ani.next_batch(company, body or {})})
+    results = await context.next_ani.next_batch(company, body or {}, _now(request))
+    return JSONResponse({"results": results})
 
+
+SIMULATED_TIME_HEADER = "X-Simulated-Time"
 
 OPERATIONS = [
     Operation(
@@ -36,7 +56,9 @@ OPERATIONS = [
         "next",
         request_model=NextAniRequest,
         responses={200: NextAni, **ERROR_RESPONSES},
-        description="404 with code no_available_ani (and the reason) when no ANI can be given.",
+        description="404 with code no_available_ani (and the reason) when no ANI can be given. "
+        "A server started with --simulated-clock takes the current time from the header "
+        "X-Simulated-Time (ISO 8601), for simulations; otherwise the header is ignored.",
     ),
     Operation(
         "POST",
