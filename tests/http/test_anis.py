@@ -158,3 +158,13 @@ def test_list_filters(api: Api) -> None:
     assert numbers(inbound_group_id="fl", branded="true") == ["5617778888"]
     assert numbers(branded="false") == ["2125557777", "3055557777"]
     assert numbers(status="active") == ["5617778888", "2125557777", "3055557777"]
+
+
+def test_a_number_created_again_after_deletion_starts_active(api: Api) -> None:
+    body = {"country_code": "+1", "number": "2125550101", "inbound_group_id": "g"}
+    api.post(PATH, json=body)
+    api.post("/dialer/anis/pause", json={"number": "2125550101"})
+    api.delete(PATH, params={"number": "2125550101"})
+    again = api.post(PATH, json=body)
+    assert again.status_code == 201
+    assert (again.json()["status"], again.json()["paused_until"]) == ("active", None)

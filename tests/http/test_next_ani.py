@@ -368,3 +368,16 @@ def test_batch_limits_and_shared_errors(api: Api) -> None:
         json={"outbound_campaign": "zzz", "leads": [{"row_id": 1, "prospect_phone": "2127778888"}]},
     )
     assert unknown.status_code == 404
+
+
+def test_a_time_zone_change_applies_at_once(api: Api) -> None:
+    assert api.put("/dialer/settings", json={"time_zone": "Asia/Tokyo"}).status_code == 200
+    row = {
+        "call_id": "tz1", "campaign_id": "c1", "ani": "2125550101", "dispo": "x",
+        "prospect_phone": "2127778888", "call_datetime": "2026-11-26 10:00:00",
+    }  # fmt: skip
+    assert api.post("/dialer/results", json=row).json()["results"][0]["status"] == "stored"
+    # 10:00 in Tokyo is 01:00 UTC on the 26th; read as New York time it would be the 26th too,
+    # but at 15:00 UTC: the stats window says which.
+    day = api.get("/dialer/stats/campaigns", params={"from": "2026-11-26", "to": "2026-11-26"})
+    assert day.json()["items"][0]["last_dialed"].startswith("2026-11-26T01:00:00")

@@ -49,17 +49,25 @@ def all_operations() -> list[Operation]:
 def create_app(settings: Settings, db: Database | None = None) -> Starlette:
     db = db or Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     snapshots = SnapshotCache(db)
+    authenticator = Authenticator(
+        db,
+        per_key=RateLimiter(settings.rate_per_key, settings.burst_per_key),
+        per_company_guid=RateLimiter(
+            settings.rate_per_company_guid, settings.burst_per_company_guid
+        ),
+    )
+
+    def settings_changed(company_id: int) -> None:
+        # The time zone travels with the authenticated company; drop it at once here (other
+        # processes follow within the key cache's second).
+        snapshots.invalidate(company_id)
+        authenticator.forget()
+
     context = AppContext(
         settings=settings,
         db=db,
-        authenticator=Authenticator(
-            db,
-            per_key=RateLimiter(settings.rate_per_key, settings.burst_per_key),
-            per_company_guid=RateLimiter(
-                settings.rate_per_company_guid, settings.burst_per_company_guid
-            ),
-        ),
-        company_settings=CompanySettingsService(db, on_change=snapshots.invalidate),
+        authenticator=authenticator,
+        company_settings=CompanySettingsService(db, on_change=settings_changed),
         next_ani=NextAniService(db, snapshots),
         results=ResultIngest(db),
         result_queries=ResultQueries(db),

@@ -190,7 +190,9 @@ def _ani_columns(country_code: str, number: str) -> dict[str, Any]:
 def _ani_create(command: models.AniCreate) -> tuple[dict[str, Any], dict[str, Any]]:
     derived = _ani_columns(command.country_code, command.number)
     key = {"country_code": derived.pop("country_code"), "number": derived.pop("number")}
-    return key, {**command.model_dump(exclude={"country_code", "number"}), **derived}
+    # A number deleted while paused and created again starts afresh, in rotation.
+    fresh = {"status": "active", "paused_until": None}
+    return key, {**command.model_dump(exclude={"country_code", "number"}), **derived, **fresh}
 
 
 def _ani_update(command: models.AniUpdate, _row: Row[Any]) -> dict[str, Any]:

@@ -33,7 +33,8 @@ def unmapped_dispositions(conn: Connection, company_id: int) -> list[dict[str, A
 
 
 def unknown_anis(conn: Connection, company_id: int) -> list[dict[str, Any]]:
-    """Numbers results were dialled with that are not (or no longer) in the inventory."""
+    """Numbers results were dialled with that were not in the inventory when the results
+    arrived and are not in it now (a number deleted later is history, not an unknown)."""
     in_inventory = exists().where(
         and_(
             anis.c.company_id == company_id,
