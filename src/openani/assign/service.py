@@ -78,7 +78,7 @@ class NextAniService:
         self._campaign(self._snapshots.get(company.id, now), str(shared["outbound_campaign"]))
         results = []
         for index, raw in enumerate(envelope.leads):
-            row_id = raw.get("row_id", index) if isinstance(raw, dict) else index
+            row_id = _row_id(raw, index)
             try:
                 if not isinstance(raw, dict):
                     raise ValidationFailed({f"leads.{index}": "must be an object"})
@@ -195,6 +195,14 @@ class NextAniService:
                 {"outbound_campaign": f"campaign {campaign_id} is an Inbound campaign"}
             )
         return campaign
+
+
+def _row_id(raw: Any, index: int) -> str | int:
+    """The lead's row_id to echo, when it is one (a string or an integer); else its position."""
+    row_id = raw.get("row_id") if isinstance(raw, dict) else None
+    if isinstance(row_id, str | int) and not isinstance(row_id, bool):
+        return row_id
+    return index
 
 
 def _stats_keys(

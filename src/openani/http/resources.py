@@ -129,6 +129,8 @@ def resource_operations(spec: ResourceSpec) -> list[Operation]:
                 f.description or f"Only {spec.path} with this {name}",
             )
             for name, f in spec.filters.items()
+            # country_code already stands among the key parameters with the same meaning.
+            if name not in spec.key_query_fields
         ),
     )
     plural = spec.path
