@@ -39,7 +39,6 @@ import http.client
 import json
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -53,22 +52,30 @@ from pathlib import Path
 from typing import Any
 
 from common import (
-    BENCH_DIR,
     HOST,
-    CpuWatch,
+    BenchmarkError,
     LoadResult,
     LoadSpec,
+    RunConfig,
     Server,
     ServerFailed,
-    cpus_available,
-    free_port,
+    Target,
+    choose_cpus,
+    choose_tool,
+    cpu_text,
+    cpu_warnings,
+    create_company,
+    hello_server,
     machine_info,
+    measure_runs,
+    openani_server,
     request,
-    run_load,
+    run_cli,
     send,
     source_state,
     step,
-    wrk_available,
+    targets_table,
+    wrk_runner,
 )
 
 from openani.geo import all_area_codes
@@ -83,17 +90,8 @@ SETUP_THREADS = 8
 THROUGHPUT_RATIO_MIN = 0.60
 P99_MAX_MS = 10.0
 SCALING_RATIO_MIN = 0.90
-# Share of the server core (%) other processes and steal may take before a run counts as noisy.
-NOISE_PCT = 5.0
-# Below this share of its core, the ceiling server was not saturated by the load generator.
-SATURATED_PCT = 90.0
-
 # Valid exchanges for generated numbers: 2xx-9xx, neither N11 nor 555.
 EXCHANGES = [str(n) for n in range(200, 1000) if n % 100 != 11 and n != 555]
-
-
-class BenchmarkError(RuntimeError):
-    """The benchmark cannot produce a meaningful figure (setup failed, endpoint misbehaved)."""
 
 
 @dataclass
@@ -236,99 +234,13 @@ def verify_and_sample(
 # Servers
 
 
-def openani_command() -> list[str]:
-    script = Path(sys.executable).with_name("openani")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "openani.cli"]
-
-
-def run_cli(args: Sequence[str]) -> str:
-    done = subprocess.run(
-        [*openani_command(), *args], capture_output=True, text=True, timeout=120, check=False
-    )
-    if done.returncode != 0:
-        raise BenchmarkError(
-            f"`openani {' '.join(args)}` failed ({done.returncode}):\n{done.stdout}{done.stderr}"
-        )
-    return done.stdout
-
-
-def create_company(database_url: str, name: str) -> str:
-    output = run_cli(["company", "create", name, "--json", "--database-url", database_url])
-    api_key: str = json.loads(output.strip().splitlines()[-1])["api_key"]
-    return api_key
-
-
-def openani_server(database_url: str, workdir: Path, name: str, cpu: int | None) -> Server:
-    port = free_port()
-    command = [*openani_command(), "serve", "--host", HOST, "--port", str(port)]
-    command += ["--database-url", database_url]
-    return Server(name, command, port, "/healthz", workdir / f"{name}.log", cpu)
-
-
-def hello_server(workdir: Path, cpu: int | None) -> Server:
-    port = free_port()
-    command = [sys.executable, str(BENCH_DIR / "hello_app.py"), "--host", HOST]
-    command += ["--port", str(port)]
-    return Server("hello", command, port, "/", workdir / "hello.log", cpu)
-
-
 # Runs
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    tool: str
-    duration_s: float
-    warmup_s: float
-    connections: int
-    server_cpu: int | None
-    load_cpu: int | None
-    repeat: int
-    verbose: bool
 
 
 def measure(server: Server, spec: LoadSpec, config: RunConfig) -> tuple[LoadResult, dict[str, Any]]:
     """Warm up, then ``config.repeat`` measured runs; the median one (by requests/s) counts."""
-    warm: LoadResult | None = None
-    if config.warmup_s > 0:
-        with step(f"warm-up {config.warmup_s:.0f} s"):
-            warm, _ = run_load(
-                config.tool,
-                server.port,
-                spec,
-                config.warmup_s,
-                config.connections,
-                config.load_cpu,
-            )
-    runs: list[tuple[LoadResult, dict[str, float]]] = []
-    for index in range(config.repeat):
-        counter = f" ({index + 1}/{config.repeat})" if config.repeat > 1 else ""
-        with step(f"measuring {config.duration_s:.0f} s with {config.tool}{counter}"):
-            watch = CpuWatch(server.pid, config.server_cpu, config.load_cpu)
-            result, output = run_load(
-                config.tool,
-                server.port,
-                spec,
-                config.duration_s,
-                config.connections,
-                config.load_cpu,
-            )
-            usage = watch.stop()
-        if config.verbose:
-            print(output, file=sys.stderr)
-        if server.process is not None and server.process.poll() is not None:
-            raise BenchmarkError(f"{server.name} died during the run:\n{server.log_tail()}")
-        runs.append((result, usage))
-    if warm is not None and warm.errors and not any(r.errors for r, _ in runs):
-        print(f"    note: {warm.errors} errors during the warm-up only", file=sys.stderr)
-    ordered = sorted(runs, key=lambda run: run[0].requests_per_s)
-    result, usage = ordered[(len(ordered) - 1) // 2]
-    notes: dict[str, Any] = {"cpu": usage}
-    if config.repeat > 1:
-        notes["runs_requests_per_s"] = [round(r.requests_per_s, 1) for r, _ in runs]
-    return result, notes
+    measured = measure_runs(server, wrk_runner(config.tool, server.port, spec, config), config)
+    return measured.result, measured.notes()
 
 
 def run_ceiling(scenario: Scenario, workdir: Path, config: RunConfig, local: list[str]) -> None:
@@ -370,14 +282,6 @@ def run_next(
 
 
 # Report
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    value: str
-    threshold: str
-    passed: bool
 
 
 def evaluate(ceiling: Scenario, small: Scenario, large: Scenario) -> list[Target]:
@@ -443,43 +347,6 @@ def table(scenarios: Sequence[Scenario], ceiling_rps: float) -> str:
     return "\n".join(rows)
 
 
-def cpu_text(cpu: dict[str, float]) -> str:
-    text = (
-        f"server process {cpu['server_process_pct']:.0f}% of its core (others "
-        f"{cpu['others_on_server_core_pct']:.0f}%, steal {cpu['steal_on_server_core_pct']:.0f}%, "
-        f"iowait {cpu['iowait_on_server_core_pct']:.0f}%)"
-    )
-    if "load_generator_pct" in cpu:
-        text += (
-            f"; load generator {cpu['load_generator_pct']:.0f}% of its core (others "
-            f"{cpu['others_on_load_core_pct']:.0f}%, steal {cpu['steal_on_load_core_pct']:.0f}%)"
-        )
-    return text
-
-
-def cpu_warnings(scenario: Scenario, cpu: dict[str, float]) -> list[str]:
-    """Signs that a run measured the machine rather than the server."""
-    found = []
-    taken = cpu["others_on_server_core_pct"] + cpu["steal_on_server_core_pct"]
-    if taken > NOISE_PCT:
-        found.append(
-            f"{scenario.label}: other processes and the hypervisor took {taken:.0f}% of the "
-            "server's core; rerun on a quiet machine."
-        )
-    taken = cpu.get("others_on_load_core_pct", 0.0) + cpu.get("steal_on_load_core_pct", 0.0)
-    if taken > NOISE_PCT:
-        found.append(
-            f"{scenario.label}: other processes and the hypervisor took {taken:.0f}% of the "
-            "load generator's core; rerun on a quiet machine."
-        )
-    if scenario.key == "ceiling" and cpu["server_process_pct"] < SATURATED_PCT:
-        found.append(
-            f"the ceiling server used only {cpu['server_process_pct']:.0f}% of its core: the load "
-            "generator did not saturate it, so the ceiling reads low and the ratios high."
-        )
-    return found
-
-
 def report(
     scenarios: Sequence[Scenario],
     targets: Sequence[Target],
@@ -493,12 +360,8 @@ def report(
         "",
         table(scenarios, ceiling_rps),
         "",
-        "| target | measured | threshold | result |",
-        "| --- | ---: | ---: | --- |",
+        *targets_table(targets),
     ]
-    for target in targets:
-        verdict = "PASS" if target.passed else "FAIL"
-        lines.append(f"| {target.name} | {target.value} | {target.threshold} | {verdict} |")
     overall = "PASS" if all(t.passed for t in targets) else "FAIL"
     lines += ["", f"Overall: **{overall}**", ""]
     for scenario in scenarios[1:]:
@@ -520,7 +383,7 @@ def report(
         cpu = scenario.notes.get("cpu") or {}
         if cpu:
             lines.append(f"- {scenario.label}: {cpu_text(cpu)}")
-            warnings += cpu_warnings(scenario, cpu)
+            warnings += cpu_warnings(scenario.label, cpu, ceiling=scenario.key == "ceiling")
         if "runs_requests_per_s" in scenario.notes:
             runs = ", ".join(f"{rps:,.0f}" for rps in scenario.notes["runs_requests_per_s"])
             lines.append(f"  - requests/s of each run (the median counts): {runs}")
@@ -581,21 +444,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.connections < 1 or args.connections > 1000:
         parser.error("--connections must be within 1..1000")
     return args
-
-
-def choose_tool(wanted: str) -> str:
-    if wanted == "wrk" and not wrk_available():
-        raise BenchmarkError("--load wrk: wrk is not installed (apt-get install -y wrk)")
-    if wanted == "auto":
-        return "wrk" if wrk_available() else "python"
-    return wanted
-
-
-def choose_cpus() -> tuple[int | None, int | None]:
-    usable = sorted(cpus_available())
-    if len(usable) < 2:
-        return None, None
-    return usable[0], usable[1]
 
 
 def database_urls(given: str | None, workdir: Path) -> Callable[[str], str]:

@@ -1,10 +1,11 @@
-"""Fallback load generator for benchmarks/next_ani.py when wrk is not installed.
+"""Fallback load generator for benchmarks/next_ani.py and ingest.py when wrk is not installed.
 
 Keep-alive HTTP/1.1 over raw asyncio streams (uvloop when available), one coroutine per
 connection, each sending the next request as soon as the previous answer is read, for a fixed
-duration. It sends what next_ani.lua sends. Less precise than wrk: it is Python, so on a single
-core it saturates a fast server (the hello-world ceiling) less well than wrk does, which makes
-ratios to the ceiling look better than they are. Prints one JSON line (a LoadResult).
+duration. It sends what next_ani.lua (spec kind "next") or ingest_callback.lua (kind
+"callback") sends. Less precise than wrk: it is Python, so on a single core it saturates a fast
+server (the hello-world ceiling) less well than wrk does, which makes ratios to the ceiling look
+better than they are. Prints one JSON line (a LoadResult).
 """
 
 from __future__ import annotations
@@ -56,6 +57,63 @@ class Requests:
         return self._head + b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
+# The seed callback's parameter names, as ingest_callback.lua spells them.
+COMPANY = "0504bd2b-f9eb-4a72-b497-7c8cac8692a0"
+CAMPAIGN = "ec4e634b-aa92-4859-9d16-46aece2b780b"
+AGENT = "1eb3164f-2157-43d9-9aa8-ed1e20e97fa7"
+ANI = "0be372ee-d1bf-42a4-8891-dbc5ee547a7c"
+CALL_ID = "ddb195b9-1f3d-4775-a9b7-fcf9d7c46583"
+DISPO = "e8ca4a68-d96e-4be8-8ac1-1114fec52cde"
+PHONE = "12929e99-3266-4350-b2c8-592119ffd558"
+CALL_TIME = "9a1f5867-157f-4620-ae43-b824bc4d81ee"
+TYPE_OR_DURATION = "6be80ae8-72b5-4ac6-8871-c54fdce3ebbf"
+
+
+def _items(text: str) -> list[str]:
+    return [item for item in text.split(",") if item]
+
+
+class CallbackRequests:
+    """GET requests of the seed callback, built like ingest_callback.lua's request()."""
+
+    def __init__(self, port: int, spec: dict[str, Any]) -> None:
+        args = [str(a) for a in spec["args"]] + [""] * 11
+        self._rng = random.Random()
+        self._path = args[0] or "/"
+        self._company = args[1]
+        self._campaigns = _items(args[2]) or ["bench"]
+        self._anis = _items(args[3]) or ["5615550100"]
+        self._dispos = _items(args[4]) or ["sale"]
+        self._unknown = _items(args[5])
+        self._unknown_share = float(args[6] or 0.05)
+        self._npas = _items(args[7]) or ["212"]
+        self._now_local = int(args[8] or time.time())
+        self._span_s = int(float(args[9] or 1) * 86400)
+        self._agents = int(args[10] or 10)
+        self._prefix = f"cb-{random.randbytes(8).hex()}-"
+        self._counter = 0
+        self._tail = f" HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode()
+
+    def next(self) -> bytes:
+        rng = self._rng
+        self._counter += 1
+        if self._unknown and rng.random() < self._unknown_share:
+            dispo = rng.choice(self._unknown)
+        else:
+            dispo = rng.choice(self._dispos)
+        phone = f"{rng.choice(self._npas)}{rng.choice(EXCHANGES)}{rng.randrange(10000):04d}"
+        when = time.strftime(
+            "%Y-%m-%d%%20%H:%M:%S", time.gmtime(self._now_local - rng.randint(60, self._span_s))
+        )
+        query = (
+            f"{COMPANY}={self._company}&{CAMPAIGN}={rng.choice(self._campaigns)}"
+            f"&{AGENT}=agent{rng.randint(1, self._agents)}&{ANI}={rng.choice(self._anis)}"
+            f"&{CALL_ID}={self._prefix}{self._counter}&{DISPO}={dispo}&{PHONE}={phone}"
+            f"&{CALL_TIME}={when}&{TYPE_OR_DURATION}={rng.randint(0, 600)}"
+        )
+        return f"GET {self._path}?{query}".encode() + self._tail
+
+
 async def _read_response(reader: asyncio.StreamReader) -> int:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.split(b"\r\n")
@@ -71,7 +129,11 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 
 async def _connection(
-    port: int, requests: Requests, deadline: float, timeout_s: float, tally: Tally
+    port: int,
+    requests: Requests | CallbackRequests,
+    deadline: float,
+    timeout_s: float,
+    tally: Tally,
 ) -> None:
     while time.monotonic() < deadline:
         try:
@@ -115,7 +177,14 @@ def _percentile(ordered: list[float], pct: float) -> float:
 async def run(
     port: int, spec: dict[str, Any], duration_s: float, connections: int, timeout_s: float
 ) -> dict[str, Any]:
-    requests = Requests(port, spec)
+    kind = spec.get("kind", "next")
+    requests: Requests | CallbackRequests
+    if kind == "callback":
+        requests = CallbackRequests(port, spec)
+    elif kind == "next":
+        requests = Requests(port, spec)
+    else:
+        raise SystemExit(f"unknown load kind {kind!r}")
     tally = Tally()
     started = time.monotonic()
     deadline = started + duration_s
