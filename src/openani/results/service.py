@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Row
 
 from openani.errors import OpenAniError, ValidationFailed
 from openani.geo import InvalidPhoneNumber, area_code, locate_prospect
-from openani.results.counting import Classification, CountedResult, StatsDelta
+from openani.results.counting import COUNTERS, Classification, CountedResult, StatsDelta
 from openani.results.models import DialResultIn
 from openani.store import results as store
 from openani.store.companies import Company
@@ -106,11 +106,11 @@ def stats_changes(delta: StatsDelta) -> list[StatsChange]:
             key=key,
             day=day,
             state=delta.states.get((dimension, key, day)),
-            counters=c.as_columns(),
+            counters=dict(zip(COUNTERS, c, strict=True)),
             last_dialed_at=delta.last_dialed.get((dimension, key, day)),
         )
         for (dimension, key, day), c in delta.counters.items()
-        if c or (dimension, key, day) in delta.last_dialed
+        if any(c) or (dimension, key, day) in delta.last_dialed
     ]
 
 

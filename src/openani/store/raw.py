@@ -46,7 +46,8 @@ class RawTransaction:
     def time(self, moment: datetime) -> Any:
         """A UTC datetime as this driver must bind it for a UTCDateTime column."""
         naive = moment.astimezone(UTC).replace(tzinfo=None)
-        return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else naive
+        # SQLAlchemy's SQLite text format, "YYYY-MM-DD HH:MM:SS.ffffff".
+        return naive.isoformat(" ", "microseconds") if self.sqlite else naive
 
     def read_time(self, value: Any) -> datetime:
         if isinstance(value, str):
