@@ -75,7 +75,12 @@ class NextAniService:
         # rather than a thousand identical row errors.
         validate(NextAniRequest, {**shared, "prospect_phone": "0"})
         now = now or datetime.now(UTC)
-        self._campaign(self._snapshots.get(company.id, now), str(shared["outbound_campaign"]))
+        campaign_id = str(shared["outbound_campaign"])
+        try:
+            self._campaign(self._snapshots.get(company.id, now), campaign_id)
+        except NotFound:
+            # As for single calls: a campaign created through another process counts.
+            self._campaign(self._snapshots.get(company.id, now, force_check=True), campaign_id)
         results = []
         for index, raw in enumerate(envelope.leads):
             row_id = _row_id(raw, index)
