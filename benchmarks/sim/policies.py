@@ -1,0 +1,264 @@
+"""Caller-ID policies for the simulator: the baselines of issue 5 and the oracle reference.
+
+A policy sees what a real service would see (the prospect, the clock, its own counters and the
+outcomes it is told about) except the oracle, which reads the world's hidden state. Policies that
+exist in the product (local-presence LRU, ``highest_contact_rate``) call the pure core
+``openani.selection.choose_ani`` rather than re-implementing it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from functools import lru_cache
+
+from openani.geo import nearest_area_codes, overlays_of
+from openani.selection import (
+    AssignmentType,
+    BetaPrior,
+    Candidate,
+    CandidatePool,
+    Choice,
+    SelectionOptions,
+    Usage,
+    choose_ani,
+)
+
+from .world import Ani, Region, Reputation, World
+
+UNCAPPED = 10**9
+
+
+class CachedAreas:
+    """``AreaCodeMap`` over the real geo tables, memoised: the simulator asks the same few
+    questions millions of times, and the answers never change."""
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one instance per run, the cache is meant to live
+    def overlays_of(self, npa: str) -> tuple[str, ...]:
+        return overlays_of(npa)
+
+    @lru_cache(maxsize=4096)  # noqa: B019
+    def nearest_to(self, lat: float, lon: float, radius_km: float) -> list[tuple[str, float]]:
+        return nearest_area_codes(lat, lon, radius_km)
+
+
+class Policy:
+    """Base: ``choose`` returns an ani_id; ``observe`` is told the outcome of that call."""
+
+    name = "policy"
+
+    def __init__(self, world: World, rng: random.Random) -> None:
+        self.world = world
+        self.rng = rng
+        self.ids = sorted(world.by_id)
+
+    def start_day(self, day: int) -> None:
+        pass
+
+    def start_hour(self, hour: int) -> None:
+        pass
+
+    def choose(self, prospect: Region, day: int, t: float) -> int:
+        raise NotImplementedError
+
+    def observe(self, ani_id: int, answered: bool) -> None:
+        pass
+
+
+class RandomPolicy(Policy):
+    name = "random"
+
+    def choose(self, prospect: Region, day: int, t: float) -> int:
+        return self.ids[int(self.rng.random() * len(self.ids))]
+
+
+class RoundRobinPolicy(Policy):
+    name = "round_robin"
+
+    def __init__(self, world: World, rng: random.Random) -> None:
+        super().__init__(world, rng)
+        self._i = 0
+
+    def choose(self, prospect: Region, day: int, t: float) -> int:
+        a = self.ids[self._i]
+        self._i = (self._i + 1) % len(self.ids)
+        return a
+
+
+def candidates(world: World, daily_cap: int, hourly_cap: int | None = None) -> list[Candidate]:
+    return [
+        Candidate(
+            ani_id=a.ani_id,
+            number=a.number,
+            country_code="+1",
+            area_code=a.npa,
+            state=a.state,
+            toll_free=a.toll_free,
+            branded=False,
+            daily_cap=daily_cap,
+            hourly_cap=hourly_cap,
+        )
+        for a in world.anis
+    ]
+
+
+class CorePolicy(Policy):
+    """Delegates to ``choose_ani`` and keeps the ``Usage`` counters the service would keep."""
+
+    assignment_type: AssignmentType = "area_code"
+    daily_cap = UNCAPPED
+    hourly_cap: int | None = None
+    discount = 0.9  # per business day, on the outcome counts (the learner's "forgetting")
+
+    def __init__(self, world: World, rng: random.Random) -> None:
+        super().__init__(world, rng)
+        self.pool = CandidatePool(candidates(world, self.daily_cap, self.hourly_cap))
+        self.usage: dict[int, Usage] = {}
+        self.options = SelectionOptions(
+            assignment_type=self.assignment_type, contact_rate_prior=BetaPrior()
+        )
+        self.areas = CachedAreas()
+        self.fallbacks = 0
+
+    def start_day(self, day: int) -> None:
+        d = self.discount
+        for u in self.usage.values():
+            u.dials_today = 0
+            u.dials_this_hour = 0
+            u.weighted_dials *= d
+            u.weighted_contacts *= d
+
+    def start_hour(self, hour: int) -> None:
+        for u in self.usage.values():
+            u.dials_this_hour = 0
+
+    def choose(self, prospect: Region, day: int, t: float) -> int:
+        choice = choose_ani(
+            prospect.prospect, self.pool, self.usage, self.options, areas=self.areas, rng=self.rng
+        )
+        if not isinstance(choice, Choice):  # pragma: no cover - soft caps always choose
+            raise RuntimeError(choice.reason)
+        a = choice.candidate.ani_id
+        u = self.usage.get(a)
+        if u is None:
+            u = self.usage[a] = Usage()
+        u.dials_today += 1
+        u.dials_this_hour += 1
+        u.last_assigned_at = t
+        return a
+
+    def observe(self, ani_id: int, answered: bool) -> None:
+        u = self.usage[ani_id]
+        u.weighted_dials += 1.0
+        if answered:
+            u.weighted_contacts += 1.0
+
+
+class LocalLruPolicy(CorePolicy):
+    """VICIdial-style AREACODE group: same area code, least recently used; no caps."""
+
+    name = "local_lru"
+    assignment_type = "area_code"
+
+
+class HighestContactRatePolicy(CorePolicy):
+    """The current ``highest_contact_rate`` strategy of ``choose_ani`` (load-aware Thompson),
+    with the anchor's default cap of 75 dials per number per day."""
+
+    name = "hcr_current"
+    assignment_type = "highest_contact_rate"
+    daily_cap = 75
+
+
+class GreedyBestPolicy(Policy):
+    """Highest observed contact rate over the whole pool (Beta(3, 17) prior), no load awareness."""
+
+    name = "greedy_best"
+    prior_contacts = 3.0
+    prior_dials = 20.0
+
+    def __init__(self, world: World, rng: random.Random) -> None:
+        super().__init__(world, rng)
+        self.dials = dict.fromkeys(self.ids, 0)
+        self.contacts = dict.fromkeys(self.ids, 0)
+        self.version = dict.fromkeys(self.ids, 0)
+        p = self.prior_contacts / self.prior_dials
+        # Max-heap with lazy deletion: (-estimate, -ani_id... ) entries go stale on update.
+        self.heap: list[tuple[float, int, int]] = [(-p, a, 0) for a in self.ids]
+        heapq.heapify(self.heap)
+
+    def _estimate(self, a: int) -> float:
+        return (self.contacts[a] + self.prior_contacts) / (self.dials[a] + self.prior_dials)
+
+    def choose(self, prospect: Region, day: int, t: float) -> int:
+        heap = self.heap
+        while True:
+            _, a, v = heap[0]
+            if v == self.version[a]:
+                return a
+            heapq.heappop(heap)
+
+    def observe(self, ani_id: int, answered: bool) -> None:
+        self.dials[ani_id] += 1
+        if answered:
+            self.contacts[ani_id] += 1
+        v = self.version[ani_id] + 1
+        self.version[ani_id] = v
+        heapq.heappush(self.heap, (-self._estimate(ani_id), ani_id, v))
+
+
+class OraclePolicy(Policy):
+    """Knows the hidden model (the reference, a strong heuristic rather than a proven optimum).
+
+    1. The clean number with the highest true answer probability that is below its threshold;
+       labelled numbers are left alone so that they rest and recover.
+    2. When every clean number is at its threshold, overflow goes to the best labelled number:
+       it is burned already, so more volume costs nothing but its rest.
+    3. With nothing labelled either, one number is sacrificed: the one that will still be
+       best once labelled (highest score x penalty); it becomes the overflow number of step 2.
+    """
+
+    name = "oracle"
+
+    def __init__(self, world: World, rng: random.Random, reputation: Reputation) -> None:
+        super().__init__(world, rng)
+        self.rep = reputation
+        self.ranked: dict[str, list[tuple[float, Ani]]] = {}
+        for r in world.regions:
+            rows = [(world.static_score(a, r), a) for a in world.anis]
+            rows.sort(key=lambda x: (-x[0], x[1].ani_id))
+            self.ranked[r.npa] = rows
+
+    def choose(self, prospect: Region, day: int, t: float) -> int:
+        dials = self.rep.dials_today
+        labelled = self.rep.labelled
+        rows = self.ranked[prospect.npa]
+        for _, a in rows:  # sorted by clean score, so the first usable one is the best
+            if a.ani_id not in labelled and dials[a.ani_id] < a.threshold:
+                return a.ani_id
+        best: Ani | None = None
+        best_score = -1.0
+        for score, a in rows:
+            if score <= best_score:
+                break
+            if (a.ani_id in labelled or not labelled) and score * a.penalty > best_score:
+                best, best_score = a, score * a.penalty
+        assert best is not None
+        return best.ani_id
+
+
+POLICIES: dict[str, type[Policy]] = {
+    "random": RandomPolicy,
+    "round_robin": RoundRobinPolicy,
+    "local_lru": LocalLruPolicy,
+    "greedy_best": GreedyBestPolicy,
+    "hcr_current": HighestContactRatePolicy,
+    "oracle": OraclePolicy,
+}
+
+
+def make_policy(name: str, world: World, reputation: Reputation, seed: int) -> Policy:
+    rng = random.Random(f"{seed}:policy:{name}")
+    if name == "oracle":
+        return OraclePolicy(world, rng, reputation)
+    return POLICIES[name](world, rng)

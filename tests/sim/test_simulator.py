@@ -1,0 +1,127 @@
+"""Fast checks of the issue-5 simulator: determinism, sanity, reputation, the metric."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from benchmarks.sim.policies import POLICIES
+from benchmarks.sim.run import RunResult, simulate, table
+from benchmarks.sim.world import (
+    REST_MAX_DIALS,
+    Reputation,
+    Scenario,
+    build_world,
+    scenarios,
+)
+
+SMALL = Scenario("small", days=4, calls_per_day=600, n_regions=12, n_anis=20, n_toll_free=2)
+
+
+def test_world_is_deterministic_and_seed_dependent() -> None:
+    a = build_world(7, SMALL)
+    b = build_world(7, SMALL)
+    c = build_world(8, SMALL)
+    assert a.anis == b.anis and a.regions == b.regions
+    assert a.anis != c.anis
+    assert a.prospects_for_day(2) == b.prospects_for_day(2)
+    assert len(a.anis) == SMALL.n_anis
+    assert sum(1 for x in a.anis if x.toll_free) == SMALL.n_toll_free
+    assert all(50 <= x.threshold <= 150 for x in a.anis)
+    assert all(0.05 <= r.base <= 0.30 for r in a.regions)
+
+
+@pytest.mark.parametrize("policy", sorted(POLICIES))
+def test_same_seed_same_result(policy: str) -> None:
+    assert simulate(SMALL, 3, policy) == simulate(SMALL, 3, policy)
+
+
+def test_no_local_scenario_has_no_lift() -> None:
+    world = build_world(1, scenarios(5, 1000)["no_local"])
+    assert all(r.lift == 1.0 for r in world.regions)
+    assert any(r.lift > 1.0 for r in build_world(1, scenarios(5, 1000)["baseline"]).regions)
+
+
+def test_oracle_beats_random() -> None:
+    sc = replace(SMALL, days=5, calls_per_day=1500)
+    for seed in (0, 1):
+        oracle = simulate(sc, seed, "oracle")
+        rand = simulate(sc, seed, "random")
+        assert oracle.calls == rand.calls == 5 * 1500
+        assert oracle.contact_rate > rand.contact_rate * 1.05
+
+
+def test_greedy_burns_numbers() -> None:
+    sc = replace(SMALL, days=5, calls_per_day=1500)
+    greedy = simulate(sc, 0, "greedy_best")
+    assert greedy.labels > 0
+    assert greedy.labelled_share > 0.2
+
+
+def test_overuse_labels_and_rest_clears() -> None:
+    world = build_world(5, SMALL)
+    rep = Reputation(world)
+    ani = world.anis[0]
+    other = world.anis[1]
+    rep.start_day(0)
+    for _ in range(ani.threshold):  # at the threshold: never labelled
+        rep.record_dial(ani.ani_id)
+    for _ in range(30):
+        rep.end_hour(0)
+    assert ani.ani_id not in rep.labelled
+    for _ in range(2 * ani.threshold):  # three times the threshold: labelled (p=0.63 per check)
+        rep.record_dial(ani.ani_id)
+    for _ in range(30):
+        rep.end_hour(0)
+    assert ani.ani_id in rep.labelled
+    assert other.ani_id not in rep.labelled
+    rep.end_day()
+
+    day = 1
+    # A busy day resets the rest streak; a few dials still count as rest.
+    rep.start_day(day)
+    for _ in range(REST_MAX_DIALS + 1):
+        rep.record_dial(ani.ani_id)
+    rep.end_day()
+    assert ani.ani_id in rep.labelled and rep.rest_streak[ani.ani_id] == 0
+    for k in range(ani.rest_days):
+        day += 1
+        rep.start_day(day)
+        for _ in range(REST_MAX_DIALS):
+            rep.record_dial(ani.ani_id)
+        rep.end_day()
+        assert (ani.ani_id in rep.labelled) == (k < ani.rest_days - 1)
+
+
+def test_wave_labels_its_share_on_its_day() -> None:
+    sc = replace(SMALL, wave_day=2, wave_share=0.2)
+    world = build_world(1, sc)
+    rep = Reputation(world)
+    rep.start_day(1)
+    assert not rep.labelled
+    rep.start_day(2)
+    assert len(rep.labelled) == round(0.2 * sc.n_anis)
+
+
+def test_labelled_share_counts_calls_on_labelled_numbers() -> None:
+    # Round robin spreads a day's calls exactly evenly; a day-0 wave labels half the pool, and
+    # nothing can clear within the day, so exactly half the calls go out on labelled numbers.
+    sc = replace(SMALL, days=1, calls_per_day=20 * 25, wave_day=0, wave_share=0.5)
+    r = simulate(sc, 0, "round_robin")
+    assert r.calls == 500
+    assert r.labelled_calls == 250
+    assert r.labelled_share == 0.5
+    everything = simulate(replace(sc, wave_share=1.0), 0, "round_robin")
+    assert everything.labelled_calls == everything.calls
+    clean = simulate(replace(sc, wave_day=None), 0, "round_robin")
+    assert clean.labelled_calls == 0 and clean.labels == 0
+
+
+def test_table_reports_percent_of_oracle() -> None:
+    results = [
+        RunResult("oracle", "s", 0, 100, 20, 0, 0),
+        RunResult("random", "s", 0, 100, 15, 10, 2),
+    ]
+    out = table(results, ["random", "oracle"], ["s"])
+    assert "| s | random | 15.00% | 75.0% | 10.00% | 2 |" in out
+    assert "| s | oracle | 20.00% | 100.0% | 0.00% | 0 |" in out
