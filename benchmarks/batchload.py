@@ -23,12 +23,13 @@ import asyncio
 import json
 import os
 import random
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from pyload import print_result
 
 HOST = "127.0.0.1"
 EXCHANGES = [str(n) for n in range(200, 1000) if n % 100 != 11 and n != 555]
@@ -223,15 +224,7 @@ def main() -> int:
     parser.add_argument("--spec", required=True, help="rows, path, api_key, anis, ... as JSON")
     args = parser.parse_args()
     load = run(args.port, json.loads(args.spec), args.duration, args.clients, args.timeout)
-    try:
-        import uvloop
-    except ImportError:
-        result = asyncio.run(load)
-    else:
-        result = uvloop.run(load)
-    print(json.dumps(result))
-    sys.stdout.flush()
-    return 0
+    return print_result(load)
 
 
 if __name__ == "__main__":

@@ -812,3 +812,43 @@ def post_many(
     finally:
         for conn in connections:
             conn.close()
+
+
+# The dispositions both result benchmarks define, one per category that the statistics count.
+DISPOSITIONS: list[dict[str, Any]] = [
+    {"id": "sale", "name": "Sale", "type": "Agent", "contact": True, "success": True,
+     "category": "human"},
+    {"id": "ni", "name": "Not Interested", "type": "Agent", "contact": True, "success": False,
+     "category": "human"},
+    {"id": "vm", "name": "Voicemail", "type": "System", "contact": False, "success": False,
+     "category": "voicemail"},
+    {"id": "na", "name": "No Answer", "type": "System", "contact": False, "success": False,
+     "category": "no_answer"},
+    {"id": "busy", "name": "Busy", "type": "System", "contact": False, "success": False,
+     "category": "busy"},
+    {"id": "blk", "name": "Blocked", "type": "System", "contact": False, "success": False,
+     "category": "blocked"},
+]  # fmt: skip
+
+
+def run_notes(config: Any, source: Mapping[str, Any]) -> list[str]:
+    """The closing lines of a report: how the load was made, the pinning, the commit measured.
+
+    ``config`` is a benchmark's run configuration (``tool``, ``server_cpu``, ``load_cpu``).
+    """
+    lines = []
+    if config.tool != "wrk":
+        lines.append(
+            "- Load came from the Python asyncio generator, not wrk: less precise; "
+            "it saturates the ceiling less well than wrk, so ratios to it read high."
+        )
+    if config.server_cpu is None:
+        lines.append("- CPU pinning was off (fewer than 2 usable CPUs): figures are noisier.")
+    lines.append(
+        f"- Servers pinned to CPU {config.server_cpu}, load generators to CPU {config.load_cpu}; "
+        "no rate limits. Absolute numbers depend on the machine; the ratios are the figures "
+        "that matter."
+    )
+    dirty = " with uncommitted changes in src/" if source.get("src_dirty") else ""
+    lines.append(f"- Measured commit {source.get('commit') or 'unknown'}{dirty}.")
+    return lines

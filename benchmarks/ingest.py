@@ -65,6 +65,7 @@ from zoneinfo import ZoneInfo
 from batchload import build_rows
 from common import (
     BENCH_DIR,
+    DISPOSITIONS,
     LOAD_GRACE_S,
     BenchmarkError,
     LoadResult,
@@ -87,6 +88,7 @@ from common import (
     pinned,
     post_many,
     request,
+    run_notes,
     source_state,
     step,
     targets_table,
@@ -116,20 +118,6 @@ PROSPECT_NPAS = 100
 CAMPAIGNS = [f"camp{i}" for i in range(1, 6)]
 AGENTS = 20
 DAYS = 7
-DISPOSITIONS: list[dict[str, Any]] = [
-    {"id": "sale", "name": "Sale", "type": "Agent", "contact": True, "success": True,
-     "category": "human"},
-    {"id": "ni", "name": "Not Interested", "type": "Agent", "contact": True, "success": False,
-     "category": "human"},
-    {"id": "vm", "name": "Voicemail", "type": "System", "contact": False, "success": False,
-     "category": "voicemail"},
-    {"id": "na", "name": "No Answer", "type": "System", "contact": False, "success": False,
-     "category": "no_answer"},
-    {"id": "busy", "name": "Busy", "type": "System", "contact": False, "success": False,
-     "category": "busy"},
-    {"id": "blk", "name": "Blocked", "type": "System", "contact": False, "success": False,
-     "category": "blocked"},
-]  # fmt: skip
 UNKNOWN_DISPOS = ["XFER", "CALLBK", "DNC-LIST", "WRONGNUM", "HANGUP"]
 UNKNOWN_SHARE = 0.05
 
@@ -509,19 +497,7 @@ def report(
                 scenario.label, scenario.measured.cpu, ceiling=scenario.key == "ceiling"
             )
     lines += [f"- WARNING: {warning}" for warning in warnings]
-    if config.tool != "wrk":
-        lines.append(
-            "- Callback load came from the Python asyncio generator, not wrk: less precise; "
-            "it saturates the ceiling less well than wrk, so the ratio to it reads high."
-        )
-    if config.server_cpu is None:
-        lines.append("- CPU pinning was off (fewer than 2 usable CPUs): figures are noisier.")
-    lines.append(
-        f"- Servers pinned to CPU {config.server_cpu}, load generators to CPU {config.load_cpu}; "
-        "no rate limits. Absolute numbers depend on the machine."
-    )
-    dirty = " with uncommitted changes in src/" if source.get("src_dirty") else ""
-    lines.append(f"- Measured commit {source.get('commit') or 'unknown'}{dirty}.")
+    lines += run_notes(config, source)
     return "\n".join(lines)
 
 

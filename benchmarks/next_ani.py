@@ -71,6 +71,7 @@ from common import (
     openani_server,
     request,
     run_cli,
+    run_notes,
     send,
     source_state,
     step,
@@ -388,19 +389,7 @@ def report(
             runs = ", ".join(f"{rps:,.0f}" for rps in scenario.notes["runs_requests_per_s"])
             lines.append(f"  - requests/s of each run (the median counts): {runs}")
     lines += [f"- WARNING: {warning}" for warning in warnings]
-    if config.tool != "wrk":
-        lines.append(
-            "- Load came from the Python asyncio generator, not wrk: less precise; "
-            "it saturates the ceiling less well than wrk, so ratios to it read high."
-        )
-    if config.server_cpu is None:
-        lines.append("- CPU pinning was off (fewer than 2 usable CPUs): figures are noisier.")
-    lines.append(
-        f"- Server pinned to CPU {config.server_cpu}, load generator to CPU {config.load_cpu}. "
-        "Absolute numbers depend on the machine; the ratios are the figures that matter."
-    )
-    dirty = " with uncommitted changes in src/" if source.get("src_dirty") else ""
-    lines.append(f"- Measured commit {source.get('commit') or 'unknown'}{dirty}.")
+    lines += run_notes(config, source)
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ import json
 import random
 import sys
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,15 +211,9 @@ async def run(
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--duration", type=float, default=10.0)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--timeout", type=float, default=2.0)
-    parser.add_argument("--spec", required=True, help="a LoadSpec as JSON")
-    args = parser.parse_args()
-    load = run(args.port, json.loads(args.spec), args.duration, args.connections, args.timeout)
+def print_result(load: Coroutine[Any, Any, dict[str, Any]]) -> int:
+    """Run a load coroutine (on uvloop when installed) and print its result as one JSON line,
+    which the benchmark that started this process reads."""
     try:
         import uvloop
     except ImportError:
@@ -228,6 +223,18 @@ def main() -> int:
     print(json.dumps(result))
     sys.stdout.flush()
     return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--timeout", type=float, default=2.0)
+    parser.add_argument("--spec", required=True, help="a LoadSpec as JSON")
+    args = parser.parse_args()
+    load = run(args.port, json.loads(args.spec), args.duration, args.connections, args.timeout)
+    return print_result(load)
 
 
 if __name__ == "__main__":

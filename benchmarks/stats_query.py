@@ -46,6 +46,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from common import (
+    DISPOSITIONS,
     HOST,
     NOISE_PCT,
     BenchmarkError,
@@ -79,20 +80,6 @@ CAMPAIGNS = [f"camp{i}" for i in range(1, 9)]
 FILTER_CAMPAIGN = "camp3"
 AGENTS = 50
 BATCH = 1000
-DISPOSITIONS: list[dict[str, Any]] = [
-    {"id": "sale", "name": "Sale", "type": "Agent", "contact": True, "success": True,
-     "category": "human"},
-    {"id": "ni", "name": "Not Interested", "type": "Agent", "contact": True, "success": False,
-     "category": "human"},
-    {"id": "vm", "name": "Voicemail", "type": "System", "contact": False, "success": False,
-     "category": "voicemail"},
-    {"id": "na", "name": "No Answer", "type": "System", "contact": False, "success": False,
-     "category": "no_answer"},
-    {"id": "busy", "name": "Busy", "type": "System", "contact": False, "success": False,
-     "category": "busy"},
-    {"id": "blk", "name": "Blocked", "type": "System", "contact": False, "success": False,
-     "category": "blocked"},
-]  # fmt: skip
 # Dispositions drawn with these weights (most dials reach nobody), then ~5% undefined ones.
 DISPO_WEIGHTS = [5, 15, 20, 45, 10, 5]
 UNKNOWN_DISPOS = ["XFER", "CALLBK", "DNC-LIST", "WRONGNUM", "HANGUP"]
