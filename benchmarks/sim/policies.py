@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from dataclasses import replace
 from functools import lru_cache
 
 from openani.geo import nearest_area_codes, overlays_of
@@ -23,6 +24,8 @@ from openani.selection import (
     Usage,
     choose_ani,
 )
+from openani.selection.burn import BurnParams, detect_burned
+from openani.selection.learner import DayTally, LearnerParams, fit, local_area_codes
 
 from .world import Ani, Region, Reputation, World
 
@@ -170,6 +173,97 @@ class HighestContactRatePolicy(CorePolicy):
     daily_cap = 75
 
 
+class LearnerPolicy(CorePolicy):
+    """The product's ``auto`` strategy with its burned-number automation, as the service runs it.
+
+    Every simulated hour the model is refitted from the day tallies (the service refits from its
+    statistics on a timer) and the detector runs; flagged numbers rest for ``rest_days`` unless
+    ``max_resting_share`` of the pool already rests, come back on probation and are watched.
+    """
+
+    name = "learner"
+    assignment_type = "auto"
+    daily_cap = 75  # the anchor's default hard cap; the learner aims at its healthy 50
+    window_days = 14  # tallies older than this are not read (their weight is < 5%)
+    rest_days = 7
+    max_resting_share = 0.2
+    probation_days = 3
+
+    def __init__(self, world: World, rng: random.Random) -> None:
+        super().__init__(world, rng)
+        self.params = LearnerParams(warmup_days=0)  # the simulated pool is already in service
+        self.burn = BurnParams()
+        self.numbers = {c.ani_id: c for c in self.pool}
+        areas = self.areas
+        self.areas_local: dict[str | None, frozenset[str]] = {
+            r.npa: local_area_codes(r.prospect, areas.overlays_of(r.npa)) for r in world.regions
+        }
+        self.area_states: dict[str | None, str | None] = {r.npa: r.state for r in world.regions}
+        self.tallies: dict[tuple[int, int, str], list[int]] = {}
+        self.day = 0
+        self.resting: dict[int, int] = {}  # ani_id -> first day back
+        self.probation: dict[int, int] = {}  # ani_id -> day it came back
+        self.rests = 0
+        self._last: tuple[int, str] | None = None
+
+    def start_day(self, day: int) -> None:
+        super().start_day(day)
+        self.day = day
+        for a, back in list(self.resting.items()):
+            if back <= day:
+                del self.resting[a]
+                self.probation[a] = day
+        for a, since in list(self.probation.items()):
+            if day - since >= self.probation_days:
+                del self.probation[a]
+        old = day - self.window_days
+        for key in [k for k in self.tallies if k[0] < old]:
+            del self.tallies[key]
+        self._refresh()
+
+    def start_hour(self, hour: int) -> None:
+        super().start_hour(hour)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        rows = [
+            DayTally(self.day - d, a, npa, v[0], v[1]) for (d, a, npa), v in self.tallies.items()
+        ]
+        self.options = replace(
+            self.options,
+            model=fit(rows, self.numbers, self.areas_local, self.area_states, self.params),
+        )
+        signals = detect_burned(
+            rows, self.numbers, self.areas_local, self.area_states, self.params, self.burn
+        )
+        limit = int(self.max_resting_share * len(self.numbers))
+        rested = False
+        for s in signals:
+            if s.ani_id in self.resting or len(self.resting) >= limit:
+                continue
+            self.resting[s.ani_id] = self.day + self.rest_days
+            self.probation.pop(s.ani_id, None)
+            self.rests += 1
+            rested = True
+        if rested or len(self.pool) != len(self.numbers) - len(self.resting):
+            resting = self.resting
+            self.pool = CandidatePool(c for c in self.numbers.values() if c.ani_id not in resting)
+
+    def choose(self, prospect: Region, day: int, t: float) -> int:
+        a = super().choose(prospect, day, t)
+        self._last = (a, prospect.npa)
+        return a
+
+    def observe(self, ani_id: int, answered: bool) -> None:
+        assert self._last is not None and self._last[0] == ani_id
+        key = (self.day, ani_id, self._last[1])
+        row = self.tallies.get(key)
+        if row is None:
+            row = self.tallies[key] = [0, 0]
+        row[0] += 1
+        row[1] += answered
+
+
 class GreedyBestPolicy(Policy):
     """Highest observed contact rate over the whole pool (Beta(3, 17) prior), no load awareness."""
 
@@ -253,6 +347,7 @@ POLICIES: dict[str, type[Policy]] = {
     "local_lru": LocalLruPolicy,
     "greedy_best": GreedyBestPolicy,
     "hcr_current": HighestContactRatePolicy,
+    "learner": LearnerPolicy,
     "oracle": OraclePolicy,
 }
 

@@ -18,8 +18,12 @@ probabilities (calls to different areas); Poisson is the conservative bound for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from math import exp, lgamma, log
+
+from .learner import DayTally, LearnerParams, fit, match_class
+from .types import Candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,7 @@ class BurnParams:
     alpha: float = 0.001  # false-alarm probability per number per check
     max_ratio: float = 0.6  # flag only drops to at most 60% of the expected contacts
     min_expected: float = 4.0  # too few expected contacts to judge anything below this
+    windows: tuple[int, ...] = (0, 2, 6)  # recent windows in days before today (0: today only)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.alpha < 0.5:
@@ -35,6 +40,8 @@ class BurnParams:
             raise ValueError(f"max_ratio must be in (0, 1), got {self.max_ratio}")
         if not self.min_expected > 0.0:
             raise ValueError(f"min_expected must be > 0, got {self.min_expected}")
+        if not self.windows or min(self.windows) < 0:
+            raise ValueError(f"windows must be non-empty days >= 0, got {self.windows}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +87,67 @@ def check_drop(
         return None
     return BurnSignal(ani_id, dials, observed, expected, p)
 
+
+def detect_burned(
+    tallies: Sequence[DayTally],
+    numbers: Mapping[int, Candidate],
+    areas_local: Mapping[str | None, frozenset[str]],
+    area_states: Mapping[str | None, str | None],
+    learner: LearnerParams,
+    params: BurnParams,
+) -> list[BurnSignal]:
+    """Test every number with recent calls; the signals, most significant first.
+
+    Each window of ``params.windows`` (today; the last 3 days; the last 7) is tested at
+    ``alpha / len(windows)``, so the stated false-alarm rate holds for the whole check (Bonferroni).
+    Several windows because the learner itself moves calls away from a number whose rate falls:
+    a burned number may get too few calls in a day to prove anything, but not in a week.
+    Expected contacts come from a model fitted on the history *before* the window, so a
+    number's own recent collapse cannot lower the bar it is measured against.
+    """
+    per_window = replace(params, alpha=params.alpha / len(params.windows))
+    found: dict[int, BurnSignal] = {}
+    for window in params.windows:
+        for signal in _detect_window(
+            tallies, numbers, areas_local, area_states, learner, per_window, window
+        ):
+            best = found.get(signal.ani_id)
+            if best is None or signal.p_value < best.p_value:
+                found[signal.ani_id] = signal
+    return sorted(found.values(), key=lambda s: (s.p_value, s.ani_id))
+
+
+def _detect_window(
+    tallies: Sequence[DayTally],
+    numbers: Mapping[int, Candidate],
+    areas_local: Mapping[str | None, frozenset[str]],
+    area_states: Mapping[str | None, str | None],
+    learner: LearnerParams,
+    params: BurnParams,
+    window: int,
+) -> list[BurnSignal]:
+    history = fit(
+        tallies,
+        numbers,
+        areas_local,
+        area_states,
+        replace(learner, recent_days=window),
+        history_only=True,
+    )
+    no_local: frozenset[str] = frozenset()
+    recent: dict[int, list[float]] = {}
+    for t in tallies:
+        c = numbers.get(t.ani_id)
+        if c is None or t.age_days > window or t.dials <= 0:
+            continue
+        cls = match_class(c, areas_local.get(t.area_code, no_local), area_states.get(t.area_code))
+        row = recent.setdefault(t.ani_id, [0.0, 0.0, 0.0])
+        row[0] += t.dials
+        row[1] += min(t.contacts, t.dials)
+        row[2] += t.dials * history.predict(c, t.area_code, cls)
+    signals = []
+    for ani_id, (dials, contacts, expected) in recent.items():
+        signal = check_drop(ani_id, int(dials), int(contacts), expected, params)
+        if signal is not None:
+            signals.append(signal)
+    return signals

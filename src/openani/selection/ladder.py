@@ -13,7 +13,9 @@ from typing import Literal, NamedTuple
 from .pool import Cell, Segment
 from .types import AreaCodeMap, AssignmentType, Match, Prospect
 
-PickMode = Literal["lru", "uniform", "thompson"]
+PickMode = Literal["lru", "uniform", "learned"]
+# Strategies served by the learner (``selection.learner``) instead of a ladder of levels.
+LEARNED: frozenset[str] = frozenset({"auto", "highest_contact_rate"})
 
 
 class Level(NamedTuple):
@@ -73,7 +75,7 @@ def _levels(
 ) -> Iterator[Level]:
     if strategy == "zip":
         if prospect.zip_area_codes:
-            ids = _npa_cells(seg, prospect.zip_area_codes)
+            ids = npa_cells(seg, prospect.zip_area_codes)
             yield Level("zip", "zip", first_fallback, seg.take(ids, visited), "lru")
             yield from _local("area_code", prospect, seg, areas, radius_km, visited, fallback=True)
         else:
@@ -95,14 +97,9 @@ def _levels(
             own=False, overlays=False,
         )  # fmt: skip
     elif strategy == "random":
-        yield Level("random", "any", first_fallback, _rest(seg, visited), "uniform")
-    else:  # highest_contact_rate
-        # The product issue scopes "local" to the area-code ladder down to state, then all
-        # eligible numbers: once the prospect is not local, the measured rate beats distance.
-        yield from _local(
-            "highest_contact_rate", prospect, seg, areas, radius_km, visited,
-            fallback=first_fallback, nearest=False, mode="thompson",
-        )  # fmt: skip
+        yield Level("random", "any", first_fallback, rest_cells(seg, visited), "uniform")
+    else:  # auto, highest_contact_rate: one marker level, the learner scores the candidates
+        yield Level("highest_contact_rate", "any", first_fallback, [], "learned")
 
 
 def _local(
@@ -130,7 +127,7 @@ def _local(
         yield Level(atype, "area_code", fallback, cells, mode)
         fallback = True
     if overlays:
-        ids = _npa_cells(seg, areas.overlays_of(npa)) if npa is not None else ()
+        ids = npa_cells(seg, areas.overlays_of(npa)) if npa is not None else ()
         yield Level(atype, "overlay", fallback, seg.take(ids, visited), mode)
         fallback = True
     state = prospect.state
@@ -145,15 +142,15 @@ def _local(
                 cells = seg.take(near_ids, visited)
                 if cells:
                     yield Level(atype, "nearest", True, cells, mode, km)
-    yield Level(atype, "any", True, _rest(seg, visited), mode)
+    yield Level(atype, "any", True, rest_cells(seg, visited), mode)
 
 
-def _npa_cells(seg: Segment, npas: Iterable[str]) -> Iterable[int]:
+def npa_cells(seg: Segment, npas: Iterable[str]) -> Iterable[int]:
     by_npa = seg.by_npa
     return chain.from_iterable(by_npa.get(n, ()) for n in npas)
 
 
-def _rest(seg: Segment, visited: set[int]) -> list[Cell]:
+def rest_cells(seg: Segment, visited: set[int]) -> list[Cell]:
     if not visited:
         return list(seg.cells)
     return seg.take(range(len(seg.cells)), visited)

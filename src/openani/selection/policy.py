@@ -16,14 +16,16 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping
 
-from .contact_rate import UsageGetter, pick_thompson
-from .ladder import Level, ladder, resolve_strategy
+from .contact_rate import UsageGetter
+from .ladder import LEARNED, Level, ladder, npa_cells, resolve_strategy, rest_cells
+from .learner import ContactModel, MatchClass, local_area_codes, match_class, pick_learned
 from .pool import CandidatePool, Cell, Segment
 from .types import (
     AreaCodeMap,
     AssignmentType,
     Candidate,
     Choice,
+    Match,
     NoChoice,
     Prospect,
     SelectionOptions,
@@ -83,6 +85,10 @@ def choose_ani(
                 over_cap=False,
                 brand_filter_ignored=brand_ignored,
             )
+    if strategy in LEARNED:
+        return _choose_learned(
+            prospect, pool, seg, get, options, areas, requested, brand_ignored, fallback=False
+        )
     best_level: Level | None = None
     for level in ladder(
         strategy,
@@ -92,18 +98,18 @@ def choose_ani(
         areas,
         options.nearest_radius_km,
     ):
+        mode = level.mode
+        if mode == "learned":  # a toll-free campaign whose default is the learner
+            return _choose_learned(
+                prospect, pool, seg, get, options, areas, requested, brand_ignored, fallback=True
+            )
         cells = level.cells
         if not cells:
             continue
         if best_level is None:
             best_level = level
-        mode = level.mode
-        if mode == "lru":
-            chosen = _pick_lru(cells, get)
-        elif mode == "uniform":
-            chosen = _pick_uniform(seg.all, cells, get, rng)
-        else:
-            chosen = pick_thompson(cells, get, rng, options.contact_rate_prior)
+        lru = mode == "lru"
+        chosen = _pick_lru(cells, get) if lru else _pick_uniform(seg.all, cells, get, rng)
         if chosen is not None:
             return _choice(chosen, level, requested, over_cap=False, brand_ignored=brand_ignored)
 
@@ -116,6 +122,74 @@ def choose_ani(
     # presence is kept and the overload is spread rather than piled on the LRU number.
     chosen = _pick_least_used(best_level.cells, get)
     return _choice(chosen, best_level, requested, over_cap=True, brand_ignored=brand_ignored)
+
+
+_NO_EVIDENCE = ContactModel.empty()
+
+
+def _choose_learned(
+    prospect: Prospect,
+    pool: CandidatePool,
+    seg: Segment,
+    get: UsageGetter,
+    options: SelectionOptions,
+    areas: AreaCodeMap,
+    requested: AssignmentType | None,
+    brand_ignored: bool,
+    *,
+    fallback: bool,
+) -> Choice | NoChoice:
+    """The learner's choice: best predicted contact rate among the local numbers and the
+    shortlists, under healthy volume; then anyone under healthy volume; then anyone under cap."""
+    model = options.model or _NO_EVIDENCE
+    npa = prospect.area_code
+    state = prospect.state
+    local = local_area_codes(prospect, areas.overlays_of(npa) if npa is not None else ())
+    visited: set[int] = set()
+    near = [c for cell in seg.take(npa_cells(seg, local), visited) for c in cell]
+    branded = None if brand_ignored else options.use_branded
+    in_state = model.state_shortlists.get(state, ()) if state is not None else ()
+    for ids in (in_state, model.shortlist):
+        for ani_id in ids:
+            c = pool.get(ani_id)
+            if (
+                c is not None
+                and (branded is None or c.branded == branded)
+                and normalize_country_code(c.country_code) == seg.country_code
+            ):
+                near.append(c)
+    found = pick_learned(near, get, model, npa, local, state, within_healthy=True)
+    if found is None:
+        rest = (c for cell in rest_cells(seg, visited) for c in cell)
+        found = pick_learned(rest, get, model, npa, local, state, within_healthy=True)
+    if found is None:
+        found = pick_learned(seg.all, get, model, npa, local, state, within_healthy=False)
+    over_cap = found is None
+    if found is None:
+        if options.cap_mode == "strict":
+            return NoChoice(_capped_reason(seg, get, branded), "all_capped")
+        chosen = _pick_least_used([tuple(near)] if near else [seg.all], get)
+        found = chosen, match_class(chosen, local, state)
+    chosen, cls = found
+    return Choice(
+        candidate=chosen,
+        assignment_type="highest_contact_rate",
+        requested_assignment_type=requested,
+        match=_learned_match(chosen, cls, prospect),
+        fallback=fallback,
+        over_cap=over_cap,
+        brand_filter_ignored=brand_ignored,
+    )
+
+
+def _learned_match(c: Candidate, cls: MatchClass, prospect: Prospect) -> Match:
+    if cls == "local":
+        if c.area_code in prospect.zip_area_codes:
+            return "zip"
+        return "area_code" if c.area_code == prospect.area_code else "overlay"
+    if cls == "state":
+        return "state"
+    return "tfn" if cls == "toll_free" else "any"
 
 
 def _choice(

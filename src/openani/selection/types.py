@@ -8,9 +8,14 @@ on every dial and are read from a caller-owned mapping at choice time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Final, Literal, Protocol, get_args
 
-AssignmentType = Literal["zip", "area_code", "state", "tfn", "random", "highest_contact_rate"]
+if TYPE_CHECKING:
+    from .learner import ContactModel
+
+AssignmentType = Literal[
+    "zip", "area_code", "state", "tfn", "random", "highest_contact_rate", "auto"
+]
 Match = Literal["zip", "area_code", "overlay", "state", "nearest", "tfn", "any", "sticky"]
 CapMode = Literal["soft", "strict"]
 NoChoiceCode = Literal["no_inventory", "no_brand_match", "all_capped"]
@@ -120,6 +125,8 @@ class SelectionOptions:
     # Sticky caller ID: the ANI this prospect was shown last; kept while it is still eligible
     # (in the pool, same country, brand filter, under cap) so callbacks reach a familiar number.
     preferred_ani_id: int | None = None
+    # What the learner knows (``auto`` and ``highest_contact_rate``); None: nothing yet.
+    model: ContactModel | None = None
 
     def __post_init__(self) -> None:
         # Options often come straight from request JSON, where Literal types are not enforced.
