@@ -583,7 +583,7 @@ class IsolationMachine(RuleBasedStateMachine):
         changed = response.json()
         assert changed["status"] == ("active" if action == "activate" else "paused")
         assert (changed["paused_until"] is not None) is (action == "pause-until")
-        ignored = ("status", "paused_until", "updated_at")
+        ignored = ("status", "paused_until", "status_reason", "status_changed_at", "updated_at")
         assert _without(changed, *ignored) == _without(company.anis[number], *ignored)
         company.anis[number] = changed
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from openani.inventory.status import effective_status
+from openani.inventory.status import SELECTABLE_STATUSES, effective_status
 from openani.selection import Candidate, CandidatePool, Usage
 from openani.store import selection as store
 from openani.store.engine import Database
@@ -191,7 +191,7 @@ class SnapshotCache:
         paused: list[SelectableAni] = []
         for ani in anis:
             status = effective_status(ani.status, ani.paused_until, now)
-            (active if status == "active" else paused).append(ani)
+            (active if status in SELECTABLE_STATUSES else paused).append(ani)
         pause_ends = [a.paused_until for a in paused if a.paused_until is not None]
         return CompanySnapshot(
             company_id=company_id,

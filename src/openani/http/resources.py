@@ -18,7 +18,8 @@ from openani.http.operations import Operation, QueryParam, ResponseShape
 from openani.http.responses import JSONResponse
 from openani.inventory.models import ErrorResponse
 from openani.inventory.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ResourceService
-from openani.inventory.specs import ResourceSpec
+from openani.inventory.specs import ListFilter, ResourceSpec
+from openani.inventory.status import STATUSES
 
 _PAGING = ("limit", "cursor")
 
@@ -60,6 +61,14 @@ def _limit(request: Request) -> int:
     if not raw.isdigit():
         raise ValidationFailed({"limit": f"must be a whole number between 1 and {MAX_PAGE_SIZE}"})
     return int(raw)
+
+
+def _filter_schema(spec_filter: ListFilter) -> dict[str, Any]:
+    if spec_filter.kind == "bool":
+        return {"type": "boolean"}
+    if spec_filter.kind == "ani_status":
+        return {"type": "string", "enum": list(STATUSES)}
+    return {"type": "string"}
 
 
 def resource_operations(spec: ResourceSpec) -> list[Operation]:
@@ -125,7 +134,7 @@ def resource_operations(spec: ResourceSpec) -> list[Operation]:
         *(
             QueryParam(
                 name,
-                {"type": "boolean"} if f.kind == "bool" else {"type": "string"},
+                _filter_schema(f),
                 f.description or f"Only {spec.path} with this {name}",
             )
             for name, f in spec.filters.items()

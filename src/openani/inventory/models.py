@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from openani.inventory.status import AniStatus
 from openani.results.counting import Category
 
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -195,8 +196,14 @@ class Ani(Output):
     place: str | None
     time_zone: str | None
     toll_free: bool
-    status: Literal["active", "paused"]
-    paused_until: datetime | None
+    status: AniStatus = Field(
+        description="active, paused (by hand), suspected_label (flagged by the burned-number "
+        "test, still in rotation), resting (out of rotation until paused_until, then "
+        "probation), probation (in rotation and watched)"
+    )
+    paused_until: datetime | None = Field(description="End of the pause or rest, while it lasts")
+    status_reason: str | None = Field(description="Why the number has its status")
+    status_changed_at: datetime | None = Field(description="When; null: never changed")
     daily_cap: int | None
     hourly_cap: int | None
     warnings: list[str] = Field(
@@ -236,6 +243,10 @@ def _time_zones() -> frozenset[str]:
 
 TimeZoneName = Annotated[str, AfterValidator(_known_time_zone)]
 RadiusKm = Annotated[float, Field(gt=0, le=5000)]
+Automation = Literal["auto", "recommend"]
+RestDays = Annotated[int, Field(ge=1, le=365)]
+ProbationDays = Annotated[int, Field(ge=0, le=365)]
+Share = Annotated[float, Field(ge=0, le=1)]
 
 
 class CompanySettingsUpdate(Input):
@@ -244,6 +255,17 @@ class CompanySettingsUpdate(Input):
     hourly_cap: Cap | None = Field(default=None, description="Dials per ANI per hour; null: none")
     cap_mode: CapMode = optional("soft or strict, unless a campaign says otherwise")
     nearest_radius_km: RadiusKm = optional("How far the 'nearest area code' fallback looks")
+    automation: Automation = optional(
+        "Burned numbers: auto rests them, recommend only marks them suspected_label"
+    )
+    rest_days: RestDays = optional("How long a burned number rests")
+    max_resting_share: Share = optional(
+        "Largest share of the company's ANIs resting at once (0-1); beyond it a burned number "
+        "is only marked suspected_label"
+    )
+    probation_days: ProbationDays = optional(
+        "Days without a new signal after a rest before a number is active again"
+    )
 
 
 class CompanySettings(Output):
@@ -254,6 +276,10 @@ class CompanySettings(Output):
     hourly_cap: int | None
     cap_mode: CapMode
     nearest_radius_km: float
+    automation: Automation
+    rest_days: int
+    max_resting_share: float
+    probation_days: int
 
 
 # ANI pause and re-activation
@@ -272,3 +298,41 @@ class AniPause(Input):
 class AniActivate(Input):
     number: PhoneText
     country_code: CountryCode = optional("Selects the ANI when the same digits exist twice")
+
+
+# Burned numbers: the health check and the status history
+
+
+class HealthSignal(Output):
+    number: str
+    country_code: CountryCode
+    dials: int = Field(description="Recent dials tested")
+    observed: int = Field(description="Contacts on those dials")
+    expected: float = Field(description="Contacts expected from the number's history and peers")
+    p_value: float
+    reason: str
+
+
+class StatusChange(Output):
+    number: str
+    country_code: CountryCode
+    from_: AniStatus = Field(alias="from")
+    to: AniStatus
+    reason: str | None
+
+
+class HealthCheck(Output):
+    automation: Automation
+    checked: int = Field(description="Numbers the burned-number test looked at")
+    signals: list[HealthSignal]
+    changes: list[StatusChange]
+
+
+class StatusHistoryEntry(StatusChange):
+    actor: str = Field(description="detector, or the id of the API key that made the change")
+    at: datetime
+
+
+class StatusHistoryPage(Output):
+    items: list[StatusHistoryEntry]
+    next_cursor: str | None

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row
 
 from openani.errors import Conflict, NotFound, ValidationFailed
 from openani.inventory.specs import ListFilter, ResourceSpec
+from openani.inventory.status import STATUSES
 from openani.store import audit
 from openani.store import resources as store
 from openani.store.companies import Company, bump_inventory_version
@@ -74,14 +75,20 @@ class ResourceService:
         self,
         company: Company,
         key: Mapping[str, Any],
-        values: Mapping[str, Any],
+        values: Mapping[str, Any] | Callable[[Connection, Row[Any]], Mapping[str, Any]],
         *,
         action: str,
     ) -> dict[str, Any]:
-        """Change columns the wire shape does not expose directly (e.g. an ANI's pause)."""
+        """Change columns the wire shape does not expose directly (e.g. an ANI's pause).
+
+        ``values`` may be a function of the locked row before the change, called inside the
+        writing transaction (which it may also write to, e.g. a history entry).
+        """
         command = validate(self.spec.key_model, key)
         with self._db.write() as conn:
             before = self._one(conn, company, command, for_update=True)
+            if callable(values):
+                values = values(conn, before)
             row = store.update_row(
                 conn, self.spec.table, before.id, values, label=self.spec.label(command)
             )
@@ -171,8 +178,8 @@ class ResourceService:
 
 def _filter_value(name: str, spec_filter: ListFilter, raw: str) -> Any:
     if spec_filter.kind == "ani_status":
-        if raw not in ("active", "paused"):
-            raise ValidationFailed({name: "must be active or paused"})
+        if raw not in STATUSES:
+            raise ValidationFailed({name: f"must be one of {', '.join(STATUSES)}"})
         return store.ani_status_is(raw)
     if spec_filter.kind == "bool":
         if raw.lower() in ("true", "1"):

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Row, Table
 from openani.errors import ValidationFailed
 from openani.geo.phone import InvalidPhoneNumber, normalize_number
 from openani.inventory import models
-from openani.inventory.status import effective_status
+from openani.inventory.status import STATUSES, status_view
 from openani.results.service import reclassify_after_dispo_change
 from openani.store.schema import anis, campaigns, dispositions
 
@@ -191,7 +191,12 @@ def _ani_create(command: models.AniCreate) -> tuple[dict[str, Any], dict[str, An
     derived = _ani_columns(command.country_code, command.number)
     key = {"country_code": derived.pop("country_code"), "number": derived.pop("number")}
     # A number deleted while paused and created again starts afresh, in rotation.
-    fresh = {"status": "active", "paused_until": None}
+    fresh = {
+        "status": "active",
+        "paused_until": None,
+        "status_reason": None,
+        "status_changed_at": None,
+    }
     return key, {**command.model_dump(exclude={"country_code", "number"}), **derived, **fresh}
 
 
@@ -223,6 +228,9 @@ def _ani_key(command: models.AniKey | models.AniUpdate) -> dict[str, Any]:
 
 
 def _ani_public(row: Row[Any]) -> dict[str, Any]:
+    status = status_view(
+        row.status, row.paused_until, row.status_reason, row.status_changed_at, datetime.now(UTC)
+    )
     return {
         "country_code": row.country_code,
         "number": row.number,
@@ -236,8 +244,10 @@ def _ani_public(row: Row[Any]) -> dict[str, Any]:
         "place": row.place,
         "time_zone": row.time_zone,
         "toll_free": row.toll_free,
-        "status": (status := effective_status(row.status, row.paused_until, datetime.now(UTC))),
-        "paused_until": row.paused_until if status == "paused" else None,
+        "status": status.status,
+        "paused_until": status.until,
+        "status_reason": status.reason,
+        "status_changed_at": status.changed_at,
         "daily_cap": row.daily_cap,
         "hourly_cap": row.hourly_cap,
         "warnings": json.loads(row.warnings),
@@ -264,7 +274,7 @@ ANIS = ResourceSpec(
         "state": ListFilter("state", description="Two-letter state or province"),
         "inbound_group_id": ListFilter("inbound_group_id"),
         "branded": ListFilter("is_branded", "bool"),
-        "status": ListFilter("status", "ani_status", description="active or paused"),
+        "status": ListFilter("status", "ani_status", description=", ".join(STATUSES)),
     },
     key_query_fields=("country_code",),
 )

@@ -116,7 +116,17 @@ def touch_api_key(conn: Connection, key_id: str, when: datetime) -> None:
     conn.execute(update(api_keys).where(api_keys.c.key_id == key_id).values(last_used_at=when))
 
 
-SETTINGS_COLUMNS = ("time_zone", "daily_cap", "hourly_cap", "cap_mode", "nearest_radius_km")
+SETTINGS_COLUMNS = (
+    "time_zone",
+    "daily_cap",
+    "hourly_cap",
+    "cap_mode",
+    "nearest_radius_km",
+    "automation",
+    "rest_days",
+    "max_resting_share",
+    "probation_days",
+)
 
 
 def company_settings(conn: Connection, company_id: int) -> dict[str, Any]:

@@ -86,6 +86,12 @@ companies = Table(
     Column("hourly_cap", Integer, nullable=True),
     Column("cap_mode", String(8), nullable=False, server_default="soft"),
     Column("nearest_radius_km", Float, nullable=False, server_default="250"),
+    # Burned numbers: "auto" rests them, "recommend" only flags them; how long a rest lasts, how
+    # much of the pool may rest at once, how long a rested number is watched afterwards.
+    Column("automation", String(16), nullable=False, server_default="auto"),
+    Column("rest_days", Integer, nullable=False, server_default="7"),
+    Column("max_resting_share", Float, nullable=False, server_default="0.2"),
+    Column("probation_days", Integer, nullable=False, server_default="3"),
     # Bumped by every change that alters which ANIs /dialer/next may pick, so each server
     # process knows when its in-memory pool is stale.
     Column("inventory_version", Integer, nullable=False, server_default="0"),
@@ -160,8 +166,12 @@ anis = Table(
     Column("time_zone", String(64), nullable=True),
     Column("toll_free", Boolean, nullable=False, server_default=false()),
     Column("warnings", Text, nullable=False, server_default="[]"),
+    # active, paused, suspected_label, resting or probation (see inventory/status.py);
+    # paused_until ends a pause or a rest.
     Column("status", String(16), nullable=False, server_default="active"),
     Column("paused_until", UTCDateTime(), nullable=True),
+    Column("status_reason", Text, nullable=True),
+    Column("status_changed_at", UTCDateTime(), nullable=True),
     Column("daily_cap", Integer, nullable=True),
     Column("hourly_cap", Integer, nullable=True),
     *_timestamps(),
@@ -301,4 +311,21 @@ audit_log = Table(
     Column("changes", Text, nullable=False, server_default="{}"),
     Column("at", UTCDateTime(), nullable=False),
     Index("ix_audit_log_company_id", "company_id", "id"),
+)
+
+# Every change of an ANI's status, by hand (actor: the API key id) or by the burned-number
+# detector (actor: "detector"), with its reason; from_status is the effective status before.
+ani_status_history = Table(
+    "ani_status_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("ani_id", ForeignKey("anis.id"), nullable=False),
+    Column("from_status", String(16), nullable=False),
+    Column("to_status", String(16), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("actor", String(32), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_ani_status_history_company_id", "company_id", "id"),
+    Index("ix_ani_status_history_ani_id", "ani_id", "id"),
 )
