@@ -14,7 +14,7 @@ from openani import geo
 from openani.assign.service import NextAniService
 from openani.assign.snapshot import SnapshotCache
 from openani.audit import AuditService
-from openani.http import audit, company_settings, health, next_ani, results, stats
+from openani.http import ani_health, audit, company_settings, health, next_ani, results, stats
 from openani.http.context import AppContext
 from openani.http.errors import EXCEPTION_HANDLERS
 from openani.http.openapi import build_openapi, docs_page
@@ -22,6 +22,8 @@ from openani.http.operations import Operation, routes
 from openani.http.overload import InFlightLimit
 from openani.http.resources import resource_operations
 from openani.http.responses import JSONResponse
+from openani.inventory.ani_health import AniHealthService, Detector, no_detection
+from openani.inventory.ani_history import AniHistoryService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import RESOURCES
@@ -39,6 +41,7 @@ def all_operations() -> list[Operation]:
     for spec in RESOURCES:
         operations.extend(resource_operations(spec))
     operations.extend(company_settings.OPERATIONS)
+    operations.extend(ani_health.OPERATIONS)
     operations.extend(next_ani.OPERATIONS)
     operations.extend(results.OPERATIONS)
     operations.extend(stats.OPERATIONS)
@@ -46,7 +49,11 @@ def all_operations() -> list[Operation]:
     return operations
 
 
-def create_app(settings: Settings, db: Database | None = None) -> Starlette:
+def create_app(
+    settings: Settings, db: Database | None = None, *, detect: Detector = no_detection
+) -> Starlette:
+    """``detect`` is the burned-number detector behind POST /dialer/anis/health-check; the
+    default, ``no_detection``, is a placeholder that finds nothing."""
     db = db or Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     snapshots = SnapshotCache(db)
     authenticator = Authenticator(
@@ -73,6 +80,8 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
         result_queries=ResultQueries(db),
         stats=StatsService(db),
         audit=AuditService(db),
+        ani_health=AniHealthService(db, detect=detect, on_change=snapshots.invalidate),
+        ani_history=AniHistoryService(db),
     )
     for spec in RESOURCES:
         context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)

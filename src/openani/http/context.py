@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -11,8 +12,11 @@ from starlette.responses import Response
 
 from openani.assign.service import NextAniService
 from openani.audit import AuditService
+from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
 from openani.http.responses import JSONResponse
+from openani.inventory.ani_health import AniHealthService
+from openani.inventory.ani_history import AniHistoryService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.results.queries import ResultQueries
@@ -35,6 +39,8 @@ class AppContext:
     result_queries: ResultQueries
     stats: StatsService
     audit: AuditService
+    ani_health: AniHealthService
+    ani_history: AniHistoryService
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 
@@ -46,6 +52,23 @@ def context_of(request: Request) -> AppContext:
 def company_of(request: Request) -> Company:
     """The company whose API key the request carries; raises Unauthorized otherwise."""
     return context_of(request).authenticator.company_for_key(request.headers.get("x-apikey"))
+
+
+SIMULATED_TIME_HEADER = "X-Simulated-Time"
+
+
+def simulated_now(request: Request) -> datetime | None:
+    """The simulated time of the request, when the server runs with --simulated-clock."""
+    if not context_of(request).settings.simulated_clock:
+        return None
+    raw = request.headers.get(SIMULATED_TIME_HEADER)
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed({SIMULATED_TIME_HEADER: "must be an ISO 8601 date-time"}) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def json_handler(

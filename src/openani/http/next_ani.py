@@ -2,50 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from openani.assign.models import NextAni, NextAniBatch, NextAniBatchRequest, NextAniRequest
-from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
-from openani.http.context import company_of, context_of
+from openani.http.context import company_of, context_of, simulated_now
 from openani.http.operations import Operation
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
-
-
-def _now(request: Request) -> datetime | None:
-    """The simulated time of the request, when the server runs with --simulated-clock."""
-    if not context_of(request).settings.simulated_clock:
-        return None
-    raw = request.headers.get(SIMULATED_TIME_HEADER)
-    if raw is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValidationFailed({SIMULATED_TIME_HEADER: "must be an ISO 8601 date-time"}) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 async def next_ani(request: Request) -> Response:
     company = company_of(request)
     context = context_of(request)
     body = await read_json_object(request, context.settings.max_body_bytes)
-    return JSONResponse(await context.next_ani.next_ani(company, body or {}, _now(request)))
+    return JSONResponse(
+        await context.next_ani.next_ani(company, body or {}, simulated_now(request))
+    )
 
 
 async def next_batch(request: Request) -> Response:
     company = company_of(request)
     context = context_of(request)
     body = await read_json_object(request, context.settings.max_body_bytes)
-    results = await context.next_ani.next_batch(company, body or {}, _now(request))
+    results = await context.next_ani.next_batch(company, body or {}, simulated_now(request))
     return JSONResponse({"results": results})
 
-
-SIMULATED_TIME_HEADER = "X-Simulated-Time"
 
 OPERATIONS = [
     Operation(

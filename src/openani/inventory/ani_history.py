@@ -1,0 +1,51 @@
+"""Reading the status history of a company's ANIs: GET /dialer/anis/history, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from openani.inventory.models import CountryCode, Input, PhoneText, optional
+from openani.inventory.specs import ANIS
+from openani.paging import log_page
+from openani.store import ani_status as store
+from openani.store.companies import Company
+from openani.store.engine import Database
+from openani.validation import validate
+
+
+class HistoryFilter(Input):
+    number: PhoneText = optional("Only this number's changes (any formatting)")
+    country_code: CountryCode = optional("Only numbers of this country code")
+
+
+class AniHistoryService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def page(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
+        page = log_page(query, tuple(HistoryFilter.model_fields))
+        wanted = validate(
+            HistoryFilter, {k: v for k, v in query.items() if k in HistoryFilter.model_fields}
+        )
+        match: dict[str, Any] = {}
+        if wanted.number is not None:
+            match = ANIS.key_match(wanted)
+        elif wanted.country_code is not None:
+            match = {"country_code": wanted.country_code}
+        with self._db.read() as conn:
+            rows = store.page(
+                conn, company.id, match=match, before_id=page.before_id, limit=page.limit + 1
+            )
+        return page.body(
+            rows,
+            lambda row: {
+                "number": row.number,
+                "country_code": row.country_code,
+                "from": row.from_status,
+                "to": row.to_status,
+                "reason": row.reason,
+                "actor": row.actor,
+                "at": row.at,
+            },
+        )
