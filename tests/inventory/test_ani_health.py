@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from openani.inventory import ani_status
-from openani.inventory.ani_health import AniHealthService, HealthReport, no_detection
+from openani.inventory.ani_health import AniHealthService, HealthReport
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import ANIS
@@ -18,6 +17,12 @@ from openani.store import selection as selection_store
 from openani.store.engine import Database
 from openani.store.schema import anis, audit_log
 from tests.conftest import Tenant, make_tenant
+
+
+def _nothing_found(company: Any, now: datetime) -> tuple[int, list[BurnSignal]]:
+    """A detector for tests that hand their signals to ``apply`` directly."""
+    return 0, []
+
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -31,7 +36,7 @@ class Pool:
         self.company = tenant.company
         self.anis = ResourceService(db, ANIS)
         self.invalidated: list[int] = []
-        self.health = AniHealthService(db, on_change=self.invalidated.append)
+        self.health = AniHealthService(db, detect=_nothing_found, on_change=self.invalidated.append)
         self.numbers = [f"21255501{i:02d}" for i in range(size)]
         for number in self.numbers:
             self.anis.create(
@@ -226,27 +231,3 @@ def test_signals_for_another_companys_numbers_are_ignored(db: Database, tenant: 
     report = theirs.health.apply(theirs.company, [ours.signal(ours.numbers[0])], NOW)
     assert (report.signals, report.changes) == ([], [])
     assert ours.status(ours.numbers[0]) == "active"
-
-
-def test_the_placeholder_detector_finds_nothing(db: Database, tenant: Tenant) -> None:
-    pool = Pool(db, tenant, 2)
-    assert no_detection(pool.company, NOW) == (0, [])
-    report = pool.health.check(pool.company, NOW)
-    assert (report.checked, report.signals, report.changes) == (0, [], [])
-
-
-@pytest.mark.parametrize("automation", ["auto", "recommend"])
-def test_the_detector_is_injected(db: Database, tenant: Tenant, automation: str) -> None:
-    pool = Pool(db, tenant, 10, automation=automation)
-    seen: list[datetime] = []
-
-    def detect(company: Any, now: datetime) -> tuple[int, list[BurnSignal]]:
-        seen.append(now)
-        return 10, [pool.signal(pool.numbers[2])]
-
-    service = AniHealthService(db, detect=detect)
-    report = service.check(pool.company, NOW)
-    assert seen == [NOW]
-    assert report.checked == 10
-    expected = "resting" if automation == "auto" else "suspected_label"
-    assert pool.transitions(report) == [(pool.numbers[2], "active", expected)]

@@ -14,6 +14,7 @@ from openani.inventory.models import (
     Input,
     Output,
     PhoneText,
+    SeedAssignmentType,
 )
 from openani.selection.types import Match
 
@@ -37,14 +38,17 @@ class NextAniRequest(Input):
         default=None, description="true: branded only; false: unbranded only; absent: either"
     )
     assignment_type: AssignmentType | None = Field(
-        default=None, description="null or absent: the campaign's default strategy"
+        default=None,
+        description="null or absent: the campaign's default strategy (itself auto when unset)",
     )
 
 
 class NextAni(Output):
     prospect_phone: str = Field(description="As sent")
     ani: str = Field(description="The caller ID to present, national digits")
-    assignment_type: AssignmentType = Field(description="The strategy that produced the ANI")
+    assignment_type: SeedAssignmentType = Field(
+        description="The strategy that produced the ANI (highest_contact_rate for the learner)"
+    )
     country_code: CountryCode
     requested_assignment_type: AssignmentType | None
     fallback: bool = Field(description="The first level of the requested strategy had no ANI")

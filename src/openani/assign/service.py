@@ -15,6 +15,7 @@ from openani.assign.snapshot import CompanySnapshot, SnapshotCache
 from openani.errors import NotFound, OpenAniError, ValidationFailed
 from openani.geo.area_codes import AreaCodeIndex
 from openani.inventory.models import Input
+from openani.learning.service import LearningService
 from openani.results.counting import ani_campaign_key
 from openani.selection import (
     AssignmentType,
@@ -25,6 +26,7 @@ from openani.selection import (
     SelectionOptions,
     choose_ani,
 )
+from openani.selection.ladder import LEARNED
 from openani.store import selection as store
 from openani.store.claims import Claim, ClaimWriter
 from openani.store.companies import Company
@@ -52,11 +54,22 @@ class _BatchEnvelope(Input):
     leads: list[Any] = Field(min_length=1, max_length=MAX_BATCH_LEADS)
 
 
+# A campaign without a default strategy gets the learner, which starts as local presence.
+DEFAULT_STRATEGY: AssignmentType = "auto"
+
+
 class NextAniService:
-    def __init__(self, db: Database, snapshots: SnapshotCache, rng: random.Random | None = None):
+    def __init__(
+        self,
+        db: Database,
+        snapshots: SnapshotCache,
+        learning: LearningService | None = None,
+        rng: random.Random | None = None,
+    ):
         self._db = db
         self._claims = ClaimWriter(db)
         self._snapshots = snapshots
+        self._learning = learning or LearningService(db)
         self._areas = AreaCodeIndex()
         self._rng = rng or random.Random()
 
@@ -137,12 +150,13 @@ class NextAniService:
         if campaign.sticky_ani:
             with self._db.read() as conn:
                 sticky_id = store.last_ani_for_prospect(conn, company.id, resolved.phone.number)
+        default = cast("AssignmentType", campaign.default_assignment_type or DEFAULT_STRATEGY)
+        strategy = request.assignment_type or default
+        learned = strategy in LEARNED or (strategy == "tfn" and default in LEARNED)
         options = SelectionOptions(
-            assignment_type=cast(
-                "AssignmentType | None",
-                request.assignment_type or campaign.default_assignment_type,
-            ),
-            default_assignment_type=cast("AssignmentType | None", campaign.default_assignment_type),
+            assignment_type=strategy,
+            default_assignment_type=default,
+            model=self._learning.model(company.id, defaults.time_zone, now) if learned else None,
             use_branded=request.use_branded,
             cap_mode=cast("CapMode", campaign.cap_mode or defaults.cap_mode),
             nearest_radius_km=defaults.nearest_radius_km,

@@ -47,6 +47,20 @@ def _local_day_hour(epoch_minute: int, time_zone: str) -> tuple[str, str]:
     return local.strftime("%Y-%m-%d"), local.strftime("%Y-%m-%dT%H")
 
 
+def candidate_of(ani: SelectableAni, *, daily_cap: int, hourly_cap: int | None) -> Candidate:
+    return Candidate(
+        ani_id=ani.id,
+        number=ani.number,
+        country_code=ani.country_code,
+        area_code=ani.area_code,
+        state=ani.state,
+        toll_free=ani.toll_free,
+        branded=ani.is_branded,
+        daily_cap=daily_cap,
+        hourly_cap=hourly_cap,
+    )
+
+
 @dataclass(slots=True)
 class CompanySnapshot:
     company_id: int
@@ -82,14 +96,8 @@ class CompanySnapshot:
         for ani in self.anis:
             if groups is not None and ani.inbound_group_id not in groups:
                 continue
-            yield Candidate(
-                ani_id=ani.id,
-                number=ani.number,
-                country_code=ani.country_code,
-                area_code=ani.area_code,
-                state=ani.state,
-                toll_free=ani.toll_free,
-                branded=ani.is_branded,
+            yield candidate_of(
+                ani,
                 daily_cap=ani.daily_cap if ani.daily_cap is not None else daily,
                 hourly_cap=ani.hourly_cap if ani.hourly_cap is not None else hourly,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,16 +23,19 @@ from openani.http.operations import Operation, routes
 from openani.http.overload import InFlightLimit
 from openani.http.resources import resource_operations
 from openani.http.responses import JSONResponse
-from openani.inventory.ani_health import AniHealthService, Detector, no_detection
+from openani.inventory.ani_health import AniHealthService, Detector
 from openani.inventory.ani_history import AniHistoryService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import RESOURCES
+from openani.learning.service import LearningService
 from openani.ratelimit import RateLimiter
 from openani.results.queries import ResultQueries
 from openani.results.service import ResultIngest
 from openani.results.stats import StatsService
+from openani.selection.burn import BurnSignal
 from openani.settings import Settings
+from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.tenancy import Authenticator
 
@@ -50,12 +54,17 @@ def all_operations() -> list[Operation]:
 
 
 def create_app(
-    settings: Settings, db: Database | None = None, *, detect: Detector = no_detection
+    settings: Settings, db: Database | None = None, *, detect: Detector | None = None
 ) -> Starlette:
-    """``detect`` is the burned-number detector behind POST /dialer/anis/health-check; the
-    default, ``no_detection``, is a placeholder that finds nothing."""
+    """``detect`` replaces the burned-number detector behind POST /dialer/anis/health-check
+    (tests inject fixed signals); by default it is the learner's test on the statistics."""
     db = db or Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     snapshots = SnapshotCache(db)
+    learning = LearningService(db)
+
+    def detect_burned(company: Company, now: datetime) -> tuple[int, list[BurnSignal]]:
+        return learning.detect(company.id, company.time_zone, now)
+
     authenticator = Authenticator(
         db,
         per_key=RateLimiter(settings.rate_per_key, settings.burst_per_key),
@@ -75,12 +84,14 @@ def create_app(
         db=db,
         authenticator=authenticator,
         company_settings=CompanySettingsService(db, on_change=settings_changed),
-        next_ani=NextAniService(db, snapshots),
+        next_ani=NextAniService(db, snapshots, learning),
         results=ResultIngest(db),
         result_queries=ResultQueries(db),
         stats=StatsService(db),
         audit=AuditService(db),
-        ani_health=AniHealthService(db, detect=detect, on_change=snapshots.invalidate),
+        ani_health=AniHealthService(
+            db, detect=detect or detect_burned, on_change=snapshots.invalidate
+        ),
         ani_history=AniHistoryService(db),
     )
     for spec in RESOURCES:

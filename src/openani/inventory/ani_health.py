@@ -42,15 +42,6 @@ DETECTOR_ACTOR = "detector"
 Detector = Callable[[Company, datetime], tuple[int, list[BurnSignal]]]
 
 
-def no_detection(company: Company, now: datetime) -> tuple[int, list[BurnSignal]]:
-    """PLACEHOLDER detector: checks nothing, finds nothing.
-
-    The learning module replaces it with the real burned-number test over the company's dial
-    statistics, passed as ``AniHealthService(detect=...)`` (see ``create_app(detect=...)``).
-    """
-    return 0, []
-
-
 # The audit action of a change, by the status it leads to.
 _ACTIONS = {
     "suspected_label": "suspect",
@@ -128,11 +119,11 @@ class AniHealthService:
         self,
         db: Database,
         *,
-        detect: Detector = no_detection,
+        detect: Detector,
         on_change: Callable[[int], None] | None = None,
     ) -> None:
         self._db = db
-        # The injection point of the burned-number detector; see no_detection.
+        # The burned-number test (learning.service in production; fixed signals in tests).
         self.detect = detect
         # Told the company id after a committed change, so this process's caches drop at once.
         self._on_change = on_change

@@ -23,7 +23,12 @@ CampaignType = Literal["Inbound", "Outbound", "Blended"]
 DispoType = Literal["System", "Agent"]
 DispoCategory = Category
 CountryCode = Literal["+1", "+44"]
-AssignmentType = Literal["zip", "area_code", "state", "tfn", "random", "highest_contact_rate"]
+# The seed's strategies; a response's assignment_type is always one of these.
+SeedAssignmentType = Literal["zip", "area_code", "state", "tfn", "random", "highest_contact_rate"]
+# What may be asked for: the seed's strategies plus "auto" (local tiers + the learner; the default).
+AssignmentType = Literal[
+    "zip", "area_code", "state", "tfn", "random", "highest_contact_rate", "auto"
+]
 CapMode = Literal["soft", "strict"]
 # Caps are per number per day/hour; no healthy number is dialled 100,000 times a day.
 Cap = Annotated[int, Field(ge=0, le=100_000)]

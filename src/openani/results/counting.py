@@ -1,6 +1,6 @@
 """How one dial result counts into the daily statistics. Pure: no storage.
 
-A result contributes to three dimensions (the ANI that was shown, the campaign, the prospect's
+A result contributes to several dimensions (the ANI that was shown, the campaign, the prospect's
 area code) on the company's local day of the call. Changing a result (a re-disposition, or a
 disposition defined after the fact) moves the statistics by ``new - old`` contributions.
 """
@@ -13,7 +13,7 @@ from typing import Literal
 
 # What happened on the line, as a disposition may declare it.
 Category = Literal["human", "voicemail", "no_answer", "busy", "blocked", "invalid_number", "other"]
-Dimension = Literal["ani", "campaign", "area", "ani_campaign"]
+Dimension = Literal["ani", "campaign", "area", "ani_campaign", "ani_area"]
 
 # Carriers' analytics treat answered calls shorter than this as a spam signal.
 SHORT_CALL_S = 10
@@ -81,7 +81,13 @@ def keys_of(result: CountedResult) -> list[StatsKey]:
     ]
     if result.area_code:
         keys.append(("area", result.area_code, result.day))
+        # What the selection learner reads: each number's results per prospect area code.
+        keys.append(("ani_area", ani_area_key(result.ani, result.area_code), result.day))
     return keys
+
+
+def ani_area_key(ani: str, area_code: str) -> str:
+    return f"{ani}|{area_code}"
 
 
 @dataclass(slots=True)

@@ -1,0 +1,120 @@
+"""The learner's inputs, read from the daily statistics, and the models fitted from them.
+
+Dial results are counted per number and prospect area code per day (``ani_area`` in
+``daily_stats``) by whichever process ingests them, so each server process refits its own model
+from the database every ``REFIT_S`` seconds rather than hearing about each result. A refit reads
+``WINDOW_DAYS`` days of rows for one company; it runs on the request that finds the model stale,
+once a minute per company, and its cost grows with (numbers x areas they call).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from openani.assign.snapshot import candidate_of, local_day_hour
+from openani.geo import overlays_of, state_of_area_code
+from openani.selection import Candidate, Prospect
+from openani.selection.burn import BurnParams, BurnSignal, detect_burned
+from openani.selection.learner import ContactModel, DayTally, LearnerParams, fit, local_area_codes
+from openani.store import learning as store
+from openani.store import selection as selection_store
+from openani.store.engine import Database
+from openani.store.selection import SelectableAni
+
+REFIT_S = 60.0
+WINDOW_DAYS = 14  # older evidence weighs under 5% at the default day_discount of 0.8
+
+
+@lru_cache(maxsize=4096)
+def _area_facts(npa: str) -> tuple[frozenset[str], str | None]:
+    state = state_of_area_code(npa)
+    return local_area_codes(Prospect("+1", npa, state), overlays_of(npa)), state
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    tallies: list[DayTally]
+    numbers: dict[int, Candidate]
+    areas_local: dict[str | None, frozenset[str]]
+    area_states: dict[str | None, str | None]
+
+
+def _candidates(rows: Iterable[SelectableAni]) -> dict[int, Candidate]:
+    # Only the facts the learner reads matter here; caps are applied by the selection pool.
+    return {a.id: candidate_of(a, daily_cap=0, hourly_cap=None) for a in rows}
+
+
+def tallies_from_rows(
+    rows: Iterable[tuple[str, str, int, int]], today: str, ids: Mapping[str, int]
+) -> list[DayTally]:
+    """Stats rows -> tallies aged against the company's local ``today``; unknown numbers drop."""
+    day0 = date.fromisoformat(today)
+    out: list[DayTally] = []
+    for day, key, dials, contacts in rows:
+        number, _, area = key.rpartition("|")
+        ani_id = ids.get(number)
+        if ani_id is None:
+            continue
+        age = (day0 - date.fromisoformat(day)).days
+        out.append(DayTally(max(age, 0), ani_id, area or None, dials, contacts))
+    return out
+
+
+class LearningService:
+    def __init__(
+        self,
+        db: Database,
+        params: LearnerParams | None = None,
+        burn: BurnParams | None = None,
+    ) -> None:
+        self._db = db
+        self.params = params or LearnerParams()
+        self.burn = burn or BurnParams()
+        self._models: dict[int, tuple[float, str, ContactModel]] = {}
+
+    def model(self, company_id: int, time_zone: str, now: datetime) -> ContactModel:
+        """The company's model, refitted when older than ``REFIT_S`` or from another day."""
+        today, _ = local_day_hour(now, time_zone)
+        clock = time.monotonic()
+        cached = self._models.get(company_id)
+        if cached is not None and cached[1] == today and clock - cached[0] < REFIT_S:
+            return cached[2]
+        e = self.evidence(company_id, today)
+        model = fit(e.tallies, e.numbers, e.areas_local, e.area_states, self.params)
+        self._models[company_id] = (clock, today, model)
+        return model
+
+    def forget(self, company_id: int) -> None:
+        self._models.pop(company_id, None)
+
+    def detect(
+        self, company_id: int, time_zone: str, now: datetime
+    ) -> tuple[int, list[BurnSignal]]:
+        """(numbers with recent calls checked, signals) for the burned-number check."""
+        today, _ = local_day_hour(now, time_zone)
+        e = self.evidence(company_id, today)
+        window = max(self.burn.windows)
+        checked = len({t.ani_id for t in e.tallies if t.age_days <= window})
+        signals = detect_burned(
+            e.tallies, e.numbers, e.areas_local, e.area_states, self.params, self.burn
+        )
+        return checked, signals
+
+    def evidence(self, company_id: int, today: str) -> Evidence:
+        since = (date.fromisoformat(today) - timedelta(days=WINDOW_DAYS)).isoformat()
+        with self._db.read() as conn:
+            anis = selection_store.selectable_anis(conn, company_id)
+            rows = store.ani_area_days(conn, company_id, since)
+        numbers = _candidates(anis)
+        # Statistics name a number with its country code, as dial results carry it.
+        tallies = tallies_from_rows(rows, today, {a.country_code + a.number: a.id for a in anis})
+        areas_local: dict[str | None, frozenset[str]] = {}
+        area_states: dict[str | None, str | None] = {}
+        for t in tallies:
+            if t.area_code is not None and t.area_code not in areas_local:
+                areas_local[t.area_code], area_states[t.area_code] = _area_facts(t.area_code)
+        return Evidence(tallies, numbers, areas_local, area_states)

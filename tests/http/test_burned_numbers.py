@@ -1,0 +1,77 @@
+"""The real burned-number test end to end: results in, health check, the number rests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tests.conftest import Api
+
+NY = ZoneInfo("America/New_York")
+STEADY, BURNED = "2125550101", "2125550102"
+
+
+def _setup(api: Api) -> None:
+    assert (
+        api.post("/dialer/campaigns", {"id": "c1", "name": "C", "type": "Outbound"}).status_code
+        == 201
+    )
+    for dispo in (
+        {"id": "HU", "name": "Human", "type": "Agent", "contact": True, "success": False,
+         "category": "human"},
+        {"id": "NA", "name": "No answer", "type": "System", "contact": False, "success": False,
+         "category": "no_answer"},
+    ):  # fmt: skip
+        assert api.post("/dialer/dispos", dispo).status_code == 201
+    for number in (STEADY, BURNED):
+        body = {"country_code": "+1", "number": number, "inbound_group_id": "g"}
+        assert api.post("/dialer/anis", body).status_code == 201
+
+
+def _report(api: Api, ani: str, day: datetime, dials: int, contacts: int) -> None:
+    results = [
+        {
+            "campaign_id": "c1",
+            "ani": ani,
+            "call_id": f"{ani}-{day:%Y%m%d}-{i}",
+            "dispo": "HU" if i < contacts else "NA",
+            "prospect_phone": f"212777{i:04d}",
+            "call_datetime": (day + timedelta(minutes=i)).strftime("%Y-%m-%d %H:%M:%S"),
+        }
+        for i in range(dials)
+    ]
+    answer = api.post("/dialer/results", {"results": results})
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_number_whose_contacts_collapse_is_rested_and_not_shown(api: Api) -> None:
+    _setup(api)
+    # Two numbers: the default share of 20% would let none rest (it rounds down).
+    assert api.put("/dialer/settings", {"max_resting_share": 0.5}).status_code == 200
+    today = datetime.now(NY).replace(hour=9, minute=0, second=0, microsecond=0)
+    for days_ago in range(1, 8):
+        day = today - timedelta(days=days_ago)
+        _report(api, STEADY, day, 40, 10)
+        _report(api, BURNED, day, 40, 10)
+    _report(api, STEADY, today, 60, 15)
+    _report(api, BURNED, today, 60, 1)
+
+    check = api.post("/dialer/anis/health-check")
+    assert check.status_code == 200, check.text
+    report = check.json()
+    assert report["checked"] == 2
+    assert [s["number"] for s in report["signals"]] == [BURNED]
+    assert [(c["number"], c["to"]) for c in report["changes"]] == [(BURNED, "resting")]
+    assert "expected" in report["changes"][0]["reason"]
+
+    ani = api.get("/dialer/anis", params={"number": BURNED}).json()
+    assert ani["status"] == "resting"
+    shown = {
+        api.post(
+            "/dialer/next", {"outbound_campaign": "c1", "prospect_phone": "2127778888"}
+        ).json()["ani"]
+        for _ in range(10)
+    }
+    assert shown == {STEADY}
+    history = api.get("/dialer/anis/history", params={"number": BURNED}).json()
+    assert history["items"][0]["to"] == "resting" and history["items"][0]["actor"] == "detector"
