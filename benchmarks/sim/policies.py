@@ -2,7 +2,7 @@
 
 A policy sees what a real service would see (the prospect, the clock, its own counters and the
 outcomes it is told about) except the oracle, which reads the world's hidden state. Policies that
-exist in the product (local-presence LRU, ``highest_contact_rate``) call the pure core
+exist in the product (local-presence LRU, the learner behind ``auto``) call the pure core
 ``openani.selection.choose_ani`` rather than re-implementing it.
 """
 
@@ -16,7 +16,6 @@ from functools import lru_cache
 from openani.geo import nearest_area_codes, overlays_of
 from openani.selection import (
     AssignmentType,
-    BetaPrior,
     Candidate,
     CandidatePool,
     Choice,
@@ -111,25 +110,19 @@ class CorePolicy(Policy):
     assignment_type: AssignmentType = "area_code"
     daily_cap = UNCAPPED
     hourly_cap: int | None = None
-    discount = 0.9  # per business day, on the outcome counts (the learner's "forgetting")
 
     def __init__(self, world: World, rng: random.Random) -> None:
         super().__init__(world, rng)
         self.pool = CandidatePool(candidates(world, self.daily_cap, self.hourly_cap))
         self.usage: dict[int, Usage] = {}
-        self.options = SelectionOptions(
-            assignment_type=self.assignment_type, contact_rate_prior=BetaPrior()
-        )
+        self.options = SelectionOptions(assignment_type=self.assignment_type)
         self.areas = CachedAreas()
         self.fallbacks = 0
 
     def start_day(self, day: int) -> None:
-        d = self.discount
         for u in self.usage.values():
             u.dials_today = 0
             u.dials_this_hour = 0
-            u.weighted_dials *= d
-            u.weighted_contacts *= d
 
     def start_hour(self, hour: int) -> None:
         for u in self.usage.values():
@@ -150,27 +143,12 @@ class CorePolicy(Policy):
         u.last_assigned_at = t
         return a
 
-    def observe(self, ani_id: int, answered: bool) -> None:
-        u = self.usage[ani_id]
-        u.weighted_dials += 1.0
-        if answered:
-            u.weighted_contacts += 1.0
-
 
 class LocalLruPolicy(CorePolicy):
     """VICIdial-style AREACODE group: same area code, least recently used; no caps."""
 
     name = "local_lru"
     assignment_type = "area_code"
-
-
-class HighestContactRatePolicy(CorePolicy):
-    """The current ``highest_contact_rate`` strategy of ``choose_ani`` (load-aware Thompson),
-    with the anchor's default cap of 75 dials per number per day."""
-
-    name = "hcr_current"
-    assignment_type = "highest_contact_rate"
-    daily_cap = 75
 
 
 class LearnerPolicy(CorePolicy):
@@ -341,19 +319,41 @@ class OraclePolicy(Policy):
         return best.ani_id
 
 
+class HealthyOraclePolicy(OraclePolicy):
+    """Knows every number's true answer probability but not its threshold: the best any learner
+    can do at the healthy volume (50 dials a day), with perfect estimates and no labelling risk.
+
+    It separates the two parts of the gap to the oracle: what estimation costs (learner vs this)
+    and what not knowing thresholds costs (this vs the oracle), which no policy can learn
+    without getting numbers labelled.
+    """
+
+    name = "oracle_healthy"
+    healthy_daily = 50
+
+    def choose(self, prospect: Region, day: int, t: float) -> int:
+        dials = self.rep.dials_today
+        rows = self.ranked[prospect.npa]
+        for _, a in rows:
+            if a.ani_id not in self.rep.labelled and dials[a.ani_id] < self.healthy_daily:
+                return a.ani_id
+        return min(rows, key=lambda r: (dials[r[1].ani_id], -r[0]))[1].ani_id
+
+
 POLICIES: dict[str, type[Policy]] = {
     "random": RandomPolicy,
     "round_robin": RoundRobinPolicy,
     "local_lru": LocalLruPolicy,
     "greedy_best": GreedyBestPolicy,
-    "hcr_current": HighestContactRatePolicy,
     "learner": LearnerPolicy,
+    "oracle_healthy": HealthyOraclePolicy,
     "oracle": OraclePolicy,
 }
 
 
 def make_policy(name: str, world: World, reputation: Reputation, seed: int) -> Policy:
     rng = random.Random(f"{seed}:policy:{name}")
-    if name == "oracle":
-        return OraclePolicy(world, rng, reputation)
-    return POLICIES[name](world, rng)
+    cls = POLICIES[name]
+    if issubclass(cls, OraclePolicy):
+        return cls(world, rng, reputation)
+    return cls(world, rng)

@@ -158,8 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sample = available[names[0]]
     print(
         f"{args.days} business days x {args.calls_per_day} calls/day x {args.seeds} seeds; "
-        f"{sample.n_regions} regions; pool {sample.n_anis} ANIs "
-        f"(small_pool {available['small_pool'].n_anis}); {elapsed:.1f} s with {args.jobs} jobs\n"
+        f"{sample.n_regions} regions; pool {sample.n_anis} ANIs; "
+        f"{elapsed:.1f} s with {args.jobs} jobs\n"
     )
     print(table(results, policies, names))
     return 0

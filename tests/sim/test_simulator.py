@@ -125,3 +125,22 @@ def test_table_reports_percent_of_oracle() -> None:
     out = table(results, ["random", "oracle"], ["s"])
     assert "| s | random | 15.00% | 75.0% | 10.00% | 2 |" in out
     assert "| s | oracle | 20.00% | 100.0% | 0.00% | 0 |" in out
+
+
+def test_learner_rests_wave_labelled_numbers_and_stays_under_healthy_volume() -> None:
+    sc = Scenario(
+        "wave", days=8, calls_per_day=2000, n_regions=10, n_anis=50, n_toll_free=2, wave_day=2
+    )
+    learner = simulate(sc, 0, "learner")
+    lru = simulate(sc, 0, "local_lru")
+    # Without rest a wave label lasts the whole run; the learner finds and rests its victims.
+    assert learner.labelled_share < 0.5 * lru.labelled_share
+    # 50 numbers x 50 healthy dials cover the 2,000 daily calls: nothing else gets labelled.
+    assert learner.labels == round(0.2 * sc.n_anis)
+
+
+def test_healthy_oracle_sits_between_learner_and_oracle() -> None:
+    sc = replace(SMALL, days=6, calls_per_day=800)
+    got = {p: simulate(sc, 1, p).contact_rate for p in ("learner", "oracle_healthy", "oracle")}
+    assert got["oracle"] >= got["oracle_healthy"] * 0.98
+    assert got["oracle_healthy"] >= got["learner"] * 0.98
