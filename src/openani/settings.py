@@ -15,6 +15,9 @@ DEFAULT_DATABASE_URL = "sqlite:///./data/openani.db"
 DEFAULT_RATE = 2000.0
 DEFAULT_BURST = 4000.0
 DEFAULT_MAX_IN_FLIGHT = 512
+# The detector's shortest window is today: checking every 15 minutes rests a burned number
+# within a quarter hour of the evidence being there, at the cost of one read per company.
+DEFAULT_HEALTH_CHECK_S = 900.0
 
 
 def database_url_from_env() -> str:
@@ -38,6 +41,8 @@ class Settings:
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     # For simulations only: /dialer/next takes "now" from the X-Simulated-Time header.
     simulated_clock: bool = False
+    # Seconds between automatic burned-number checks of every company; 0: only on request.
+    health_check_s: float = DEFAULT_HEALTH_CHECK_S
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -51,6 +56,7 @@ class Settings:
             burst_per_company_guid=_number("OPENANI_BURST_PER_GUID", DEFAULT_BURST),
             max_in_flight=int(_number("OPENANI_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)),
             simulated_clock=os.environ.get("OPENANI_SIMULATED_CLOCK") == "1",
+            health_check_s=_number("OPENANI_HEALTH_CHECK_S", DEFAULT_HEALTH_CHECK_S),
         )
 
 

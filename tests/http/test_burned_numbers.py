@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.conftest import Api
+from starlette.testclient import TestClient
+
+from openani.http.app import create_app
+from openani.settings import Settings
+from openani.store.engine import Database
+from tests.conftest import Api, Tenant
 
 NY = ZoneInfo("America/New_York")
 STEADY, BURNED = "2125550101", "2125550102"
@@ -45,16 +52,7 @@ def _report(api: Api, ani: str, day: datetime, dials: int, contacts: int) -> Non
 
 
 def test_a_number_whose_contacts_collapse_is_rested_and_not_shown(api: Api) -> None:
-    _setup(api)
-    # Two numbers: the default share of 20% would let none rest (it rounds down).
-    assert api.put("/dialer/settings", {"max_resting_share": 0.5}).status_code == 200
-    today = datetime.now(NY).replace(hour=9, minute=0, second=0, microsecond=0)
-    for days_ago in range(1, 8):
-        day = today - timedelta(days=days_ago)
-        _report(api, STEADY, day, 40, 10)
-        _report(api, BURNED, day, 40, 10)
-    _report(api, STEADY, today, 60, 15)
-    _report(api, BURNED, today, 60, 1)
+    _burn_one(api)
 
     check = api.post("/dialer/anis/health-check")
     assert check.status_code == 200, check.text
@@ -75,3 +73,48 @@ def test_a_number_whose_contacts_collapse_is_rested_and_not_shown(api: Api) -> N
     assert shown == {STEADY}
     history = api.get("/dialer/anis/history", params={"number": BURNED}).json()
     assert history["items"][0]["to"] == "resting" and history["items"][0]["actor"] == "detector"
+
+
+def _burn_one(api: Api) -> None:
+    """A week of equal results, then today one number's contacts collapse."""
+    _setup(api)
+    # Two numbers: the default share of 20% would let none rest (it rounds down).
+    assert api.put("/dialer/settings", {"max_resting_share": 0.5}).status_code == 200
+    today = datetime.now(NY).replace(hour=9, minute=0, second=0, microsecond=0)
+    for days_ago in range(1, 8):
+        day = today - timedelta(days=days_ago)
+        _report(api, STEADY, day, 40, 10)
+        _report(api, BURNED, day, 40, 10)
+    _report(api, STEADY, today, 60, 15)
+    _report(api, BURNED, today, 60, 1)
+
+
+def test_the_timer_checks_every_company_without_being_asked(
+    app_settings: Settings, db: Database, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    app = create_app(replace(app_settings, health_check_s=0.05), db)
+    with TestClient(app) as client:
+        ours, theirs = Api(client, tenant), Api(client, other_tenant)
+        _setup(theirs)  # same numbers, no results: nothing to find
+        _burn_one(ours)
+        deadline = time.monotonic() + 10
+        while _status(ours, BURNED) != "resting" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _status(ours, BURNED) == "resting"
+        assert _status(ours, STEADY) == "active"
+        assert _status(theirs, BURNED) == "active"
+
+
+def test_no_timer_under_a_simulated_clock(
+    app_settings: Settings, db: Database, tenant: Tenant
+) -> None:
+    settings = replace(app_settings, health_check_s=0.05, simulated_clock=True)
+    with TestClient(create_app(settings, db)) as client:
+        api = Api(client, tenant)
+        _burn_one(api)
+        time.sleep(0.5)
+        assert _status(api, BURNED) == "active"
+
+
+def _status(api: Api, number: str) -> str:
+    return str(api.get("/dialer/anis", params={"number": number}).json()["status"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 from starlette.applications import Starlette
@@ -28,6 +31,7 @@ from openani.inventory.ani_history import AniHistoryService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import RESOURCES
+from openani.learning.schedule import run_periodically
 from openani.learning.service import LearningService
 from openani.ratelimit import RateLimiter
 from openani.results.queries import ResultQueries
@@ -107,7 +111,23 @@ def create_app(
     async def docs(_request: Request) -> Response:
         return HTMLResponse(docs_html)
 
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Simulated time lives in requests only, so a simulation asks for its checks itself.
+        timer = settings.health_check_s > 0 and not settings.simulated_clock
+        task = (
+            asyncio.create_task(run_periodically(db, context.ani_health, settings.health_check_s))
+            if timer
+            else None
+        )
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[
             *routes(operations),
             Route("/openapi.json", openapi_json, methods=["GET"], include_in_schema=False),

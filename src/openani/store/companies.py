@@ -57,6 +57,15 @@ def company_by_guid(conn: Connection, guid: str) -> Company | None:
     return Company(*row) if row else None
 
 
+def all_companies(conn: Connection) -> list[Company]:
+    rows = conn.execute(
+        select(companies.c.id, companies.c.guid, companies.c.name, companies.c.time_zone).order_by(
+            companies.c.id
+        )
+    )
+    return [Company(*row) for row in rows]
+
+
 def create_api_key(conn: Connection, company: Company) -> NewKey:
     key = generate_key()
     conn.execute(
