@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openani.selection import (
     AssignmentType,
     Candidate,
     Choice,
+    ContactModel,
+    Match,
+    MatchClass,
     NoChoice,
     Prospect,
     SelectionOptions,
@@ -163,7 +166,7 @@ def reference(
     options: SelectionOptions,
     areas: FakeAreas,
 ) -> Outcome:
-    """Only the deterministic (LRU) strategies: zip, area_code, state, tfn and None."""
+    """Every strategy but random: the LRU ladders, and the learner's three passes."""
     cc = normalize_country_code(p.country_code)
     pool = [c for c in candidates if normalize_country_code(c.country_code) == cc]
     if not pool:
@@ -214,22 +217,24 @@ def reference(
 
     default_rule: AssignmentType = "zip" if p.zip_area_codes else "area_code"
     strategy = options.assignment_type or default_rule
+    if strategy in LEARNED:
+        return reference_learned(p, pool, usage, options, areas, ignored, fallback=False)
     if strategy == "tfn":
         d = options.default_assignment_type
         d = default_rule if d in (None, "tfn") else d
-        ladder = [("tfn", "tfn", False, None, [c for c in pool if c.toll_free]), *levels(d, True)]
+        toll_free = [c for c in pool if c.toll_free]
+        if d in LEARNED:
+            free_tf = [c for c in toll_free if under_cap(c, usage.get(c.ani_id))]
+            if free_tf:
+                return (min(free_tf, key=_lru(usage)).ani_id, "tfn", "tfn", False, False,
+                        ignored, None)  # fmt: skip
+            return reference_learned(p, pool, usage, options, areas, ignored, fallback=True)
+        ladder = [("tfn", "tfn", False, None, toll_free), *levels(d, True)]
     else:
         ladder = levels(strategy, False)
 
-    def lru(c: Candidate) -> tuple[float, int, int]:
-        u = usage.get(c.ani_id) or Usage()
-        last = u.last_assigned_at
-        return (-math.inf if last is None else last, u.dials_today, c.ani_id)
-
-    def least_used(c: Candidate) -> tuple[int, float, int]:
-        last, dials, ani = lru(c)
-        return (dials, last, ani)
-
+    lru = _lru(usage)
+    least_used = _least_used(usage)
     for atype, match, fb, km, members in ladder:
         free = [c for c in members if under_cap(c, usage.get(c.ani_id))]
         if free:
@@ -238,6 +243,104 @@ def reference(
         return "all_capped"
     atype, match, fb, km, members = next(lv for lv in ladder if lv[4])
     return (min(members, key=least_used).ani_id, atype, match, fb, True, ignored, km)
+
+
+LEARNED = ("auto", "highest_contact_rate")
+_CLASS_RANK = {"local": 0, "state": 1, "distant": 2, "toll_free": 3}
+# A local number's match is refined below (zip, area_code or overlay).
+_CLASS_MATCH: dict[str, Match] = {
+    "local": "overlay",
+    "state": "state",
+    "distant": "any",
+    "toll_free": "tfn",
+}
+
+
+def _lru(usage: Mapping[int, Usage]) -> Callable[[Candidate], tuple[float, int, int]]:
+    def key(c: Candidate) -> tuple[float, int, int]:
+        u = usage.get(c.ani_id) or Usage()
+        last = u.last_assigned_at
+        return (-math.inf if last is None else last, u.dials_today, c.ani_id)
+
+    return key
+
+
+def _least_used(usage: Mapping[int, Usage]) -> Callable[[Candidate], tuple[int, float, int]]:
+    lru = _lru(usage)
+
+    def key(c: Candidate) -> tuple[int, float, int]:
+        last, dials, ani = lru(c)
+        return (dials, last, ani)
+
+    return key
+
+
+def reference_learned(
+    p: Prospect,
+    pool: list[Candidate],
+    usage: Mapping[int, Usage],
+    options: SelectionOptions,
+    areas: FakeAreas,
+    ignored: bool,
+    *,
+    fallback: bool,
+) -> Outcome:
+    """The learner as documented, over plain lists (``pool`` is already country/brand filtered).
+
+    1. Best predicted rate under healthy volume among the local numbers (own area code, ZIP
+       area codes, overlays) and the model's shortlists (the prospect's state's, then global);
+    2. else among every other number under healthy volume;
+    3. else among every number under cap, the prediction weighted by the room under the cap;
+    then least used of step 1's set (soft) or a refusal (strict). Ties: local presence, then LRU.
+    """
+    model = options.model or ContactModel.empty()
+    npa = p.area_code
+    local = set(p.zip_area_codes)
+    if npa is not None:
+        local.add(npa)
+        local.update(areas.overlays_of(npa))
+    by_id = {c.ani_id: c for c in pool}
+    in_state = model.state_shortlists.get(p.state, ()) if p.state is not None else ()
+    listed = (*in_state, *model.shortlist)
+    near = [c for c in pool if c.area_code in local] + [by_id[i] for i in listed if i in by_id]
+    rest = [c for c in pool if c.area_code not in local]
+
+    def cls(c: Candidate) -> MatchClass:
+        if c.toll_free:
+            return "toll_free"
+        if c.area_code in local:
+            return "local"
+        return "state" if p.state is not None and c.state == p.state else "distant"
+
+    def key(c: Candidate, healthy: bool) -> tuple[float, int, float, int] | None:
+        u = usage.get(c.ani_id) or Usage()
+        if not under_cap(c, u):
+            return None
+        if healthy and u.dials_today >= model.healthy_volume(c.ani_id):
+            return None
+        score = model.predict(c, npa, cls(c))
+        if not healthy:
+            score *= 1.0 - u.dials_today / c.daily_cap
+        last = -math.inf if u.last_assigned_at is None else u.last_assigned_at
+        return (-score, _CLASS_RANK[cls(c)], last, c.ani_id)
+
+    chosen: Candidate | None = None
+    for members, healthy in ((near, True), (rest, True), (pool, False)):
+        keyed = [(k, c) for c in members if (k := key(c, healthy)) is not None]
+        if keyed:
+            chosen = min(keyed, key=lambda kc: kc[0])[1]
+            break
+    over_cap = chosen is None
+    if chosen is None:
+        if options.cap_mode == "strict":
+            return "all_capped"
+        chosen = min(near or pool, key=_least_used(usage))
+    match = _CLASS_MATCH[cls(chosen)]
+    if chosen.area_code == npa and match == "overlay":
+        match = "area_code"
+    if chosen.area_code in p.zip_area_codes and match in ("area_code", "overlay"):
+        match = "zip"
+    return (chosen.ani_id, "highest_contact_rate", match, fallback, over_cap, ignored, None)
 
 
 def ids(cands: Sequence[Candidate]) -> list[int]:

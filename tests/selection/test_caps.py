@@ -144,7 +144,7 @@ def test_strict_reason_names_the_brand_restriction(areas: FakeAreas) -> None:
 
 
 @pytest.mark.parametrize(
-    "strategy", ["zip", "area_code", "state", "tfn", "random", "highest_contact_rate", None]
+    "strategy", ["zip", "area_code", "state", "tfn", "random", "highest_contact_rate", "auto", None]
 )
 def test_every_strategy_honours_caps(areas: FakeAreas, strategy: str | None) -> None:
     cands = [cand(1), cand(2, "800"), cand(3, "212", "NY")]

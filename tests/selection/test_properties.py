@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,8 @@ from openani.selection import (
     ASSIGNMENT_TYPES,
     Candidate,
     CandidatePool,
+    ContactModel,
+    LearnerParams,
     NoChoice,
     Prospect,
     SelectionOptions,
@@ -18,8 +21,9 @@ from openani.selection import (
     choose_ani,
     normalize_country_code,
 )
+from openani.selection.learner import MATCH_CLASSES
 
-from .support import FL_AREAS, cand, outcome, reference, under_cap
+from .support import FL_AREAS, LEARNED, cand, outcome, reference, under_cap
 
 NPAS = ["561", "728", "772", "954", "305", "786", "912", "212", "800", "20", "161"]
 STATES = ["FL", "GA", "NY"]
@@ -50,8 +54,6 @@ def usages(ani_ids: list[int]) -> st.SearchStrategy[dict[int, Usage]]:
         dials_today=st.integers(0, 5),
         dials_this_hour=st.integers(0, 4),
         last_assigned_at=st.one_of(st.none(), st.integers(0, 4).map(float)),
-        weighted_dials=st.floats(0, 50),
-        weighted_contacts=st.floats(0, 50),
     )
     return st.dictionaries(st.sampled_from(ani_ids), usage) if ani_ids else st.just({})
 
@@ -78,24 +80,49 @@ options = st.builds(
 
 
 @st.composite
+def models(draw: st.DrawFn, ani_ids: list[int]) -> ContactModel | None:
+    """A learner's state, with few distinct values so that ties (and their breaks) are common;
+    shortlists may name numbers of another country or brand, or not in the pool at all."""
+    if draw(st.integers(0, 3)) == 0:
+        return None
+    known = st.sampled_from([*ani_ids, 61, 62]) if ani_ids else st.sampled_from([61, 62])
+    rates = st.sampled_from([0.05, 0.1, 0.2])
+    cells = st.tuples(st.sampled_from([*NPAS, None]), st.sampled_from(MATCH_CLASSES))
+    return ContactModel(
+        params=LearnerParams(
+            healthy_daily=draw(st.integers(1, 4)), warmup_days=draw(st.integers(0, 3))
+        ),
+        quality=draw(st.dictionaries(known, st.sampled_from([0.5, 1.0, 2.0]))),
+        area_rates=draw(st.dictionaries(cells, rates)),
+        class_rates={c: draw(rates) for c in MATCH_CLASSES},
+        shortlist=tuple(draw(st.lists(known, unique=True, max_size=4))),
+        state_shortlists={
+            state: tuple(draw(st.lists(known, unique=True, max_size=3))) for state in STATES
+        },
+        age_days=draw(st.dictionaries(known, st.integers(0, 4))),
+    )
+
+
+@st.composite
 def scenarios(
     draw: st.DrawFn,
 ) -> tuple[list[Candidate], dict[int, Usage], Prospect, SelectionOptions, int]:
     cands = draw(candidates())
+    ani_ids = [c.ani_id for c in cands]
     return (
         cands,
-        draw(usages([c.ani_id for c in cands])),
+        draw(usages(ani_ids)),
         draw(prospects),
-        draw(options),
+        replace(draw(options), model=draw(models(ani_ids))),
         draw(st.integers(0, 2**32)),
     )
 
 
 def deterministic(p: Prospect, o: SelectionOptions) -> bool:
-    rules = {"random", "highest_contact_rate"}
-    if o.assignment_type in rules:
+    """Everything but ``random`` (the learner uses no randomness)."""
+    if o.assignment_type == "random":
         return False
-    return not (o.assignment_type == "tfn" and o.default_assignment_type in rules)
+    return not (o.assignment_type == "tfn" and o.default_assignment_type == "random")
 
 
 @settings(max_examples=600, deadline=None)
@@ -156,3 +183,96 @@ def test_invariants_and_reference(
 
     if deterministic(p, o):
         assert outcome(result) == reference(p, cands, usage, o, areas)
+
+
+@st.composite
+def learned_scenarios(
+    draw: st.DrawFn,
+) -> tuple[list[Candidate], dict[int, Usage], Prospect, SelectionOptions]:
+    """Biased towards the learner's deeper passes: one country mostly, small caps and healthy
+    volumes, counters for most numbers and few distinct timestamps (ties)."""
+    n = draw(st.integers(1, 10))
+    ani_ids = draw(st.lists(st.integers(1, 60), min_size=n, max_size=n, unique=True))
+    cands = [
+        cand(
+            ani_id,
+            draw(st.sampled_from(["561", "728", "305", "212", "800", None])),
+            draw(st.sampled_from([*STATES, None])),
+            cc=draw(st.sampled_from(["+1"] * 5 + ["+44"])),
+            branded=draw(st.booleans()),
+            daily_cap=draw(st.integers(0, 6)),
+            hourly_cap=draw(st.one_of(st.none(), st.integers(0, 6))),
+        )
+        for ani_id in ani_ids
+    ]
+    usage = {
+        a: Usage(
+            dials_today=draw(st.integers(0, 6)),
+            dials_this_hour=draw(st.integers(0, 3)),
+            last_assigned_at=draw(st.sampled_from([None, 1.0, 2.0])),
+        )
+        for a in ani_ids
+        if draw(st.integers(0, 4))
+    }
+    p = Prospect(
+        "+1",
+        draw(st.sampled_from(["561", "305", "212", None])),
+        draw(st.sampled_from([*STATES, None])),
+        draw(st.lists(st.sampled_from(["561", "728", "212"]), max_size=2, unique=True).map(tuple)),
+    )
+    requested = draw(st.sampled_from([*LEARNED, "tfn"]))
+    o = SelectionOptions(
+        requested,  # type: ignore[arg-type]
+        default_assignment_type=draw(st.sampled_from(LEARNED)) if requested == "tfn" else None,
+        use_branded=draw(st.sampled_from([None, True, False])),
+        cap_mode=draw(st.sampled_from(["soft", "strict"])),
+        strict_brand=draw(st.booleans()),
+        model=draw(models(ani_ids)),
+    )
+    return cands, usage, p, o
+
+
+@settings(max_examples=600, deadline=None)
+@given(learned_scenarios())
+def test_learned_strategies_stay_in_bounds(
+    scenario: tuple[list[Candidate], dict[int, Usage], Prospect, SelectionOptions],
+) -> None:
+    """Whatever the model says: the pool, country and brand bound the choice, caps bind while any
+    number is under them, and healthy volume binds while any number is under it."""
+    cands, usage, p, o = scenario
+    result = choose_ani(p, CandidatePool(cands), usage, o, areas=FL_AREAS, rng=random.Random(0))
+    assert outcome(result) == reference(p, cands, usage, o, FL_AREAS)
+    cc = normalize_country_code(p.country_code)
+    country = [c for c in cands if normalize_country_code(c.country_code) == cc]
+    branded = [c for c in country if o.use_branded is None or c.branded == o.use_branded]
+    eligible = branded or ([] if o.strict_brand else country)
+    free = [c for c in eligible if under_cap(c, usage.get(c.ani_id))]
+    if not eligible:
+        assert isinstance(result, NoChoice)
+        assert result.code in ("no_inventory", "no_brand_match")
+        return
+    if o.cap_mode == "strict":
+        assert isinstance(result, NoChoice) == (not free)
+    if isinstance(result, NoChoice):
+        assert result.code == "all_capped"
+        return
+    c = result.candidate
+    assert c in eligible
+    assert result.over_cap == (not free)
+    if free:
+        assert under_cap(c, usage.get(c.ani_id))
+    assert result.requested_assignment_type == o.assignment_type
+    if result.assignment_type == "tfn":  # tfn's own level, before the learner
+        assert o.assignment_type == "tfn" and c.toll_free and result.fallback is False
+        return
+    assert result.assignment_type == "highest_contact_rate"
+    assert result.fallback == (o.assignment_type == "tfn")
+    assert result.distance_km is None
+    model = o.model or ContactModel.empty()
+
+    def healthy(x: Candidate) -> bool:
+        u = usage.get(x.ani_id)
+        return under_cap(x, u) and (u.dials_today if u else 0) < model.healthy_volume(x.ani_id)
+
+    if any(healthy(x) for x in eligible):
+        assert healthy(c)

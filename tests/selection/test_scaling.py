@@ -15,11 +15,16 @@ from openani.selection import (
     Candidate,
     CandidatePool,
     Choice,
+    ContactModel,
+    DayTally,
+    LearnerParams,
     NoChoice,
     Prospect,
     SelectionOptions,
     Usage,
     choose_ani,
+    fit,
+    local_area_codes,
 )
 
 from .support import FakeAreas, cand, outcome, record, reference, under_cap
@@ -69,6 +74,32 @@ def world() -> tuple[list[Candidate], FakeAreas, list[tuple[str, str]], Candidat
     return cands, areas, npa_state, CandidatePool(cands)
 
 
+@pytest.fixture(scope="module")
+def model(
+    world: tuple[list[Candidate], FakeAreas, list[tuple[str, str]], CandidatePool],
+) -> ContactModel:
+    """A week of calls by 4,000 numbers, each to a few area codes, at rates that vary by number
+    and by how local the number is (the learner's own fit, so shortlists and rates are real)."""
+    cands, areas, npa_state, _ = world
+    rng = random.Random(99)
+    state_of = dict(npa_state)
+    tallies: list[DayTally] = []
+    for c in rng.sample([c for c in cands if c.country_code == "+1"], 4000):
+        q = rng.uniform(0.5, 1.5)
+        for npa, state in rng.sample(npa_state, 3):
+            p = q * (0.25 if npa == c.area_code else 0.18 if state == c.state else 0.12)
+            for age in range(7):
+                dials = rng.randrange(1, 30)
+                tallies.append(DayTally(age, c.ani_id, npa, dials, round(dials * p)))
+    local = {
+        npa: local_area_codes(Prospect("+1", npa, st), areas.overlays_of(npa))
+        for npa, st in npa_state
+    }
+    numbers = {c.ani_id: c for c in cands}
+    params = LearnerParams(healthy_daily=30, warmup_days=2)
+    return fit(tallies, numbers, local, dict(state_of), params)  # type: ignore[arg-type]
+
+
 def random_usage(cands: list[Candidate], rng: random.Random, capped_npas: set[str]
                  ) -> dict[int, Usage]:  # fmt: skip
     usage: dict[int, Usage] = {}
@@ -92,9 +123,12 @@ def random_prospect(rng: random.Random, npa_state: list[tuple[str, str]], areas:
     return Prospect("+1", npa, state, zips, lat, lon)
 
 
-@pytest.mark.parametrize("strategy", ["zip", "area_code", "state", "tfn", None])
+@pytest.mark.parametrize(
+    "strategy", ["zip", "area_code", "state", "tfn", "auto", "highest_contact_rate", None]
+)
 def test_matches_reference(
     world: tuple[list[Candidate], FakeAreas, list[tuple[str, str]], CandidatePool],
+    model: ContactModel,
     strategy: str | None,
 ) -> None:
     cands, areas, npa_state, pool = world
@@ -112,10 +146,11 @@ def test_matches_reference(
         p = random_prospect(rng, npa_state, areas)
         o = SelectionOptions(
             strategy,  # type: ignore[arg-type]
-            default_assignment_type=rng.choice([None, "zip", "state"]),
+            default_assignment_type=rng.choice([None, "zip", "state", "auto"]),
             use_branded=rng.choice([None, True, False]),
             cap_mode="strict" if i % 5 == 0 else "soft",
             nearest_radius_km=rng.choice([250.0, 800.0]),
+            model=model,
         )
         got = choose_ani(p, pool, usage, o, areas=areas, rng=random.Random(i))
         assert outcome(got) == reference(p, cands, usage, o, areas), (p, o)
@@ -168,20 +203,51 @@ def test_pool_is_reused_while_counters_change(
     assert all(usage[c.ani_id].dials_today == c.daily_cap for c in local)
 
 
-@pytest.mark.parametrize("strategy", ["random", "highest_contact_rate"])
-def test_stochastic_strategies_at_scale(
+def test_random_at_scale(
     world: tuple[list[Candidate], FakeAreas, list[tuple[str, str]], CandidatePool],
-    strategy: str,
 ) -> None:
     cands, areas, npa_state, pool = world
     rng = random.Random(11)
     usage = random_usage(cands, rng, {n for n, _ in npa_state[:150]})
     for _ in range(50):
         p = random_prospect(rng, npa_state, areas)
-        got = choose_ani(p, pool, usage, SelectionOptions(strategy), areas=areas, rng=rng)  # type: ignore[arg-type]
+        got = choose_ani(p, pool, usage, SelectionOptions("random"), areas=areas, rng=rng)
         assert isinstance(got, Choice)
         assert got.candidate.country_code == "+1"
         assert under_cap(got.candidate, usage.get(got.candidate.ani_id))
+
+
+def test_learner_at_scale_uses_shortlists_and_stays_healthy(
+    world: tuple[list[Candidate], FakeAreas, list[tuple[str, str]], CandidatePool],
+    model: ContactModel,
+) -> None:
+    """A busy area code under ``auto``: every call under healthy volume while the pool has room,
+    and the state's and the global shortlists bring in numbers from outside the area code.
+
+    Kept short of the phase where the local numbers and the shortlists are all at healthy
+    volume: from there on every call scores the whole pool (O(pool), ~15 ms at this size)."""
+    _, areas, npa_state, pool = world
+    npa, state = npa_state[17]
+    lat, lon = areas.centroids[npa]
+    p = Prospect("+1", npa, state, (), lat, lon)
+    assert len(model.shortlist) == 48 and model.state_shortlists[state]
+    usage: dict[int, Usage] = {}
+    o = SelectionOptions("auto", model=model)
+    matches = set()
+    for t in range(1800):
+        got = choose_ani(p, pool, usage, o, areas=areas, rng=random.Random(t))
+        assert isinstance(got, Choice) and not got.over_cap
+        c = got.candidate
+        assert c.country_code == "+1"
+        assert (usage[c.ani_id].dials_today if c.ani_id in usage else 0) < model.healthy_volume(
+            c.ani_id
+        )
+        matches.add(got.match)
+        record(usage, c.ani_id, float(t))
+        if t % 20 == 19:
+            for u in usage.values():
+                u.dials_this_hour = 0
+    assert {"area_code", "state", "any"} <= matches
 
 
 def test_uk_prospect_in_a_mostly_us_pool(

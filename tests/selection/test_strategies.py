@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from openani.selection import (
     Candidate,
     CandidatePool,
     Choice,
+    ContactModel,
     NoChoice,
     Prospect,
     SelectionOptions,
@@ -234,22 +236,29 @@ class TestRandom:
         check(c, c.candidate.ani_id, "random", "any", False)
 
 
-class TestHighestContactRate:
-    def test_local_numbers_first_even_if_a_remote_one_is_better(self, areas: FakeAreas) -> None:
-        great = {6: Usage(weighted_dials=500, weighted_contacts=400)}
-        for seed in range(50):
-            c = pick(1, 6, areas=areas, assignment_type="highest_contact_rate", usage=great,
-                     rng=random.Random(seed))  # fmt: skip
-            check(c, 1, "highest_contact_rate", "area_code", False)
+class TestLearned:
+    """auto and highest_contact_rate: the learner (see test_learner.py), one level, no ladder."""
 
-    def test_local_ladder_down_to_state_then_all(self, areas: FakeAreas) -> None:
+    @pytest.mark.parametrize("strategy", ["auto", "highest_contact_rate"])
+    def test_local_first_without_evidence(self, areas: FakeAreas, strategy: str) -> None:
+        c = pick(*ALL, areas=areas, assignment_type=strategy)
+        check(c, 1, "highest_contact_rate", "area_code", False)
+        assert c.requested_assignment_type == strategy
+
+    def test_a_better_shortlisted_number_beats_local_presence(self, areas: FakeAreas) -> None:
+        great = replace(ContactModel.empty(), quality={6: 3.0}, shortlist=(6,))
+        c = pick(1, 6, areas=areas, assignment_type="auto", model=great)
+        check(c, 6, "highest_contact_rate", "any", False)
+
+    def test_match_is_reported_but_is_not_a_fallback(self, areas: FakeAreas) -> None:
         kw: dict[str, Any] = {"assignment_type": "highest_contact_rate"}
-        check(pick(2, 6, areas=areas, **kw), 2, "highest_contact_rate", "overlay", True)
-        check(pick(3, 6, areas=areas, **kw), 3, "highest_contact_rate", "state", True)
-        # 954 is near, but nearest is not part of this strategy's local set.
-        p = prospect("561", "ZZ")
-        c = pick(4, areas=areas, p=p, **kw)
-        check(c, 4, "highest_contact_rate", "any", True)
+        check(pick(2, 6, areas=areas, **kw), 2, "highest_contact_rate", "overlay", False)
+        check(pick(3, 6, areas=areas, **kw), 3, "highest_contact_rate", "state", False)
+        check(pick(6, 7, areas=areas, **kw), 6, "highest_contact_rate", "any", False)
+        check(pick(7, areas=areas, **kw), 7, "highest_contact_rate", "tfn", False)
+        # 954 is near, but distance is not part of the learner's classes.
+        c = pick(4, areas=areas, p=prospect("561", "ZZ"), **kw)
+        check(c, 4, "highest_contact_rate", "any", False)
         assert areas.nearest_calls == 0
 
 

@@ -8,7 +8,6 @@ import random
 import pytest
 
 from openani.selection import (
-    BetaPrior,
     Candidate,
     CandidatePool,
     Choice,
@@ -50,12 +49,6 @@ def test_candidate_is_immutable_and_usage_is_not() -> None:
 def test_options_validation(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         SelectionOptions(**kwargs)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(("mean", "strength"), [(0.0, 20.0), (1.0, 20.0), (0.2, 0.0)])
-def test_prior_validation(mean: float, strength: float) -> None:
-    with pytest.raises(ValueError):
-        BetaPrior(mean, strength)
 
 
 def test_country_code_normalization() -> None:

@@ -126,14 +126,12 @@ def _detect_window(
     params: BurnParams,
     window: int,
 ) -> list[BurnSignal]:
-    history = fit(
-        tallies,
-        numbers,
-        areas_local,
-        area_states,
-        replace(learner, recent_days=window),
-        history_only=True,
-    )
+    # The history is aged from the day before the window: aged from today, a week's window would
+    # leave its history a fifth of its weight (0.8**7), the pseudo-counts would pull every
+    # number's quality to 1, and a number that was always poor would look burned.
+    shift = window + 1
+    older = (replace(t, age_days=t.age_days - shift) for t in tallies if t.age_days >= shift)
+    history = fit(older, numbers, areas_local, area_states, learner)
     no_local: frozenset[str] = frozenset()
     recent: dict[int, list[float]] = {}
     for t in tallies:

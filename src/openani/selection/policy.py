@@ -16,7 +16,6 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping
 
-from .contact_rate import UsageGetter
 from .ladder import LEARNED, Level, ladder, npa_cells, resolve_strategy, rest_cells
 from .learner import ContactModel, MatchClass, local_area_codes, match_class, pick_learned
 from .pool import CandidatePool, Cell, Segment
@@ -30,6 +29,7 @@ from .types import (
     Prospect,
     SelectionOptions,
     Usage,
+    UsageGetter,
     normalize_country_code,
 )
 
@@ -78,7 +78,8 @@ def choose_ani(
         if sticky is not None:
             return Choice(
                 candidate=sticky,
-                assignment_type=strategy,
+                # "auto" is a request, not a strategy a response may name (see _choose_learned).
+                assignment_type="highest_contact_rate" if strategy in LEARNED else strategy,
                 requested_assignment_type=requested,
                 match="sticky",
                 fallback=False,

@@ -7,7 +7,8 @@ on every dial and are read from a caller-owned mapping at choice time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal, Protocol, get_args
 
 if TYPE_CHECKING:
@@ -59,9 +60,10 @@ class Usage:
     dials_today: int = 0
     dials_this_hour: int = 0
     last_assigned_at: float | None = None  # epoch seconds; only compared, never read from a clock
-    # Exponentially discounted outcome counts: old behaviour fades from the contact-rate estimate.
-    weighted_dials: float = 0.0
-    weighted_contacts: float = 0.0
+
+
+# How a choice reads the counters: ``usage.get`` of the caller's mapping.
+UsageGetter = Callable[[int], Usage | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,32 +83,6 @@ class Prospect:
 
 
 @dataclass(frozen=True, slots=True)
-class BetaPrior:
-    """Prior belief about a number's contact rate, worth ``strength`` pseudo-dials.
-
-    The default (15% over 20 dials) keeps a new number competitive until real evidence
-    accumulates, without letting a lucky first contact make it look like a 100% number.
-    """
-
-    mean: float = 0.15
-    strength: float = 20.0
-
-    def __post_init__(self) -> None:
-        if not 0.0 < self.mean < 1.0:
-            raise ValueError(f"prior mean must be in (0, 1), got {self.mean}")
-        if not self.strength > 0.0:
-            raise ValueError(f"prior strength must be > 0, got {self.strength}")
-
-    @property
-    def alpha(self) -> float:
-        return self.mean * self.strength
-
-    @property
-    def beta(self) -> float:
-        return (1.0 - self.mean) * self.strength
-
-
-@dataclass(frozen=True, slots=True)
 class SelectionOptions:
     """Per-request knobs.
 
@@ -120,7 +96,6 @@ class SelectionOptions:
     use_branded: bool | None = None
     cap_mode: CapMode = "soft"
     nearest_radius_km: float = 250.0
-    contact_rate_prior: BetaPrior = field(default_factory=BetaPrior)
     strict_brand: bool = False
     # Sticky caller ID: the ANI this prospect was shown last; kept while it is still eligible
     # (in the pool, same country, brand filter, under cap) so callbacks reach a familiar number.
