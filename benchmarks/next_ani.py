@@ -83,6 +83,7 @@ from openani.geo import all_area_codes
 
 CAMPAIGN = "bench"
 GROUP = "g1"
+# The strategy asked for by default; --assignment-type auto measures the learner instead.
 ASSIGNMENT_TYPE = "area_code"
 REMOTE_SHARE = 0.10
 SAMPLE_REQUESTS = 200
@@ -143,12 +144,8 @@ def prospect(rng: random.Random, local: Sequence[str], remote: Sequence[str]) ->
     return f"{rng.choice(npas)}{rng.choice(EXCHANGES)}{rng.randrange(10000):04d}"
 
 
-def next_body(phone: str) -> dict[str, str]:
-    return {
-        "outbound_campaign": CAMPAIGN,
-        "prospect_phone": phone,
-        "assignment_type": ASSIGNMENT_TYPE,
-    }
+def next_body(phone: str, strategy: str) -> dict[str, str]:
+    return {"outbound_campaign": CAMPAIGN, "prospect_phone": phone, "assignment_type": strategy}
 
 
 def expect(status: int, body: Any, wanted: int, what: str) -> None:
@@ -196,13 +193,13 @@ def set_up_inventory(port: int, api_key: str, numbers: Sequence[str]) -> None:
 
 
 def verify_and_sample(
-    port: int, api_key: str, local: Sequence[str], remote: Sequence[str]
+    port: int, api_key: str, local: Sequence[str], remote: Sequence[str], strategy: str
 ) -> dict[str, Any]:
     """One call must answer 200 with an ani; then a sample shows what the load will exercise."""
     headers = {"X-ApiKey": api_key}
     rng = random.Random(1)
     phone = prospect(rng, local, ())
-    status, body = request(port, "POST", "/dialer/next", next_body(phone), headers)
+    status, body = request(port, "POST", "/dialer/next", next_body(phone, strategy), headers)
     if status != 200 or not isinstance(body, dict) or not body.get("ani"):
         raise BenchmarkError(
             f"POST /dialer/next for {phone} answered HTTP {status} {json.dumps(body)}; "
@@ -215,7 +212,7 @@ def verify_and_sample(
     try:
         for _ in range(SAMPLE_REQUESTS):
             phone = prospect(rng, local, remote)
-            status, body = send(conn, "POST", "/dialer/next", next_body(phone), headers)
+            status, body = send(conn, "POST", "/dialer/next", next_body(phone, strategy), headers)
             statuses[status] += 1
             if status == 200 and isinstance(body, dict):
                 fallback = " (fallback)" if body.get("fallback") else ""
@@ -258,6 +255,7 @@ def run_next(
     database_url: str,
     npas: list[str],
     remote: list[str],
+    strategy: str,
 ) -> None:
     with step(f"creating a company in {database_url}"):
         api_key = create_company(database_url, f"bench-{scenario.key}-{time.time():.0f}")
@@ -268,12 +266,12 @@ def run_next(
             set_up_inventory(s.port, api_key, numbers)
         scenario.notes["setup_s"] = round(time.monotonic() - started, 1)
         with step(f"checking /dialer/next ({SAMPLE_REQUESTS} sample calls)"):
-            scenario.notes.update(verify_and_sample(s.port, api_key, npas, remote))
+            scenario.notes.update(verify_and_sample(s.port, api_key, npas, remote, strategy))
         spec = LoadSpec(
             "/dialer/next",
             api_key,
             CAMPAIGN,
-            ASSIGNMENT_TYPE,
+            strategy,
             tuple(npas),
             tuple(remote),
             REMOTE_SHARE,
@@ -420,6 +418,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--repeat", type=int, default=1, help="measured runs per scenario; the median counts"
     )
+    parser.add_argument(
+        "--assignment-type",
+        choices=["area_code", "zip", "state", "random", "highest_contact_rate", "auto"],
+        default=ASSIGNMENT_TYPE,
+        help="strategy the load asks for",
+    )
     parser.add_argument("--large-anis", type=int, default=20_000, help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--verbose", action="store_true", help="print the generator's output")
@@ -500,7 +504,9 @@ def run(args: argparse.Namespace) -> int:
         for scenario, npas in ((bench.small, bench.small_npas), (bench.large, bench.large_npas)):
             print(f"\n[{scenario.label}]", file=sys.stderr)
             remote = [npa for npa in us if npa not in set(npas)]
-            run_next(scenario, workdir, config, url_for(scenario.key), npas, remote)
+            run_next(
+                scenario, workdir, config, url_for(scenario.key), npas, remote, args.assignment_type
+            )
         ok = True
     finally:
         if ok and not args.keep:
@@ -528,7 +534,7 @@ def run(args: argparse.Namespace) -> int:
                 "server_cpu": config.server_cpu,
                 "load_cpu": config.load_cpu,
                 "database": args.database_url or "sqlite (fresh file per scenario)",
-                "assignment_type": ASSIGNMENT_TYPE,
+                "assignment_type": args.assignment_type,
                 "remote_share": REMOTE_SHARE,
             },
             "scenarios": [
