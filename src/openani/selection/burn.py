@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from math import exp, lgamma, log
 
-from .learner import DayTally, LearnerParams, fit, match_class
+from .learner import DayTally, LearnerParams, MatchClass, fit, match_class
 from .types import Candidate
 
 
@@ -102,8 +102,9 @@ def detect_burned(
     ``alpha / len(windows)``, so the stated false-alarm rate holds for the whole check (Bonferroni).
     Several windows because the learner itself moves calls away from a number whose rate falls:
     a burned number may get too few calls in a day to prove anything, but not in a week.
-    Expected contacts come from a model fitted on the history *before* the window, so a
-    number's own recent collapse cannot lower the bar it is measured against.
+    Expected contacts: the peers' rate in the same window (same prospect area and match class,
+    the number's own calls left out) times the number's quality learnt from the history
+    *before* the window, so its own recent collapse cannot lower the bar it is measured against.
     """
     per_window = replace(params, alpha=params.alpha / len(params.windows))
     found: dict[int, BurnSignal] = {}
@@ -132,20 +133,35 @@ def _detect_window(
     shift = window + 1
     older = (replace(t, age_days=t.age_days - shift) for t in tallies if t.age_days >= shift)
     history = fit(older, numbers, areas_local, area_states, learner)
+    # Peers now: every number's calls in the window to the same area and class, minus the
+    # number's own. A drop that hits everyone (a holiday, a bad hour) is then no signal, and a
+    # number alone in its area is measured against the history's rate instead.
     no_local: frozenset[str] = frozenset()
-    recent: dict[int, list[float]] = {}
+    own: dict[tuple[int, str | None, MatchClass], list[int]] = {}
+    peers: dict[tuple[str | None, MatchClass], list[int]] = {}
     for t in tallies:
         c = numbers.get(t.ani_id)
-        if c is None or t.age_days > window or t.dials <= 0:
+        if c is None or t.age_days > window or t.dials <= 0 or t.contacts < 0:
             continue
         cls = match_class(c, areas_local.get(t.area_code, no_local), area_states.get(t.area_code))
-        row = recent.setdefault(t.ani_id, [0.0, 0.0, 0.0])
-        row[0] += t.dials
-        row[1] += min(t.contacts, t.dials)
-        row[2] += t.dials * history.predict(c, t.area_code, cls)
+        got = min(t.contacts, t.dials)
+        for counts in (own.setdefault((t.ani_id, t.area_code, cls), [0, 0]),
+                       peers.setdefault((t.area_code, cls), [0, 0])):  # fmt: skip
+            counts[0] += t.dials
+            counts[1] += got
+    m = learner.class_strength
+    recent: dict[int, list[float]] = {}
+    for (ani_id, area, cls), (dials, got) in own.items():
+        all_dials, all_got = peers[(area, cls)]
+        prior = history.rate(area, cls)
+        rate = (all_got - got + m * prior) / (all_dials - dials + m)
+        sums = recent.setdefault(ani_id, [0.0, 0.0, 0.0])
+        sums[0] += dials
+        sums[1] += got
+        sums[2] += dials * rate * history.quality.get(ani_id, 1.0)
     signals = []
-    for ani_id, (dials, contacts, expected) in recent.items():
-        signal = check_drop(ani_id, int(dials), int(contacts), expected, params)
+    for ani_id, (n_dials, n_contacts, expected) in recent.items():
+        signal = check_drop(ani_id, int(n_dials), int(n_contacts), expected, params)
         if signal is not None:
             signals.append(signal)
     return signals

@@ -61,7 +61,7 @@ class LearnerParams:
     quality_strength: float = 5.0  # pseudo expected contacts pulling a number's quality to 1
     healthy_daily: int = 50  # dials per number per day the learner stays under when it can
     warmup_days: int = 3  # a new number's healthy volume ramps up over this many days
-    shortlist_size: int = 48  # best numbers company-wide, always considered besides local ones
+    shortlist_size: int = 256  # how far down the company-wide ranking a choice reads
     recent_days: int = 1  # burned-number test: calls of today and the previous recent_days days
 
     def __post_init__(self) -> None:
@@ -104,11 +104,13 @@ class ContactModel:
     params: LearnerParams
     quality: Mapping[int, float]  # numbers without evidence are absent (quality 1)
     area_rates: Mapping[tuple[str | None, MatchClass], float]
+    area_base: Mapping[str | None, float]  # each called area's rate over all classes
+    class_lift: Mapping[MatchClass, float]  # each class's effect, measured over all areas
     class_rates: Mapping[MatchClass, float]  # for areas never called
-    # Best numbers company-wide and per state (ani_ids, best first): with the local area codes'
-    # own numbers they are the only candidates a choice scores, so its cost does not grow with
-    # the inventory, while a great number elsewhere still gets the calls where local presence
-    # is worth nothing.
+    # Numbers company-wide and each state's best (ani_ids, best quality first): with the local
+    # area codes' own numbers they are what a choice reads, so its cost does not grow with the
+    # inventory, while a great number elsewhere still gets the calls where local presence is
+    # worth nothing.
     shortlist: tuple[int, ...]
     state_shortlists: Mapping[str, tuple[int, ...]]
     age_days: Mapping[int, int]  # days since a number's oldest tally in the window
@@ -118,24 +120,38 @@ class ContactModel:
     def empty(cls, params: LearnerParams | None = None) -> ContactModel:
         p = params or LearnerParams()
         rates: dict[MatchClass, float] = dict.fromkeys(MATCH_CLASSES, p.prior_rate)
-        return cls(p, {}, {}, rates, (), {}, {})
+        return cls(
+            params=p,
+            quality={},
+            area_rates={},
+            area_base={},
+            class_lift=dict.fromkeys(MATCH_CLASSES, 1.0),
+            class_rates=rates,
+            shortlist=(),
+            state_shortlists={},
+            age_days={},
+        )
 
     def rate(self, area_code: str | None, cls: MatchClass) -> float:
         found = self.area_rates.get((area_code, cls))
-        return found if found is not None else self.class_rates[cls]
+        if found is not None:
+            return found
+        # An area called before, but never from this class: its rate times the class effect.
+        base = self.area_base.get(area_code)
+        return base * self.class_lift[cls] if base is not None else self.class_rates[cls]
 
     def predict(self, c: Candidate, area_code: str | None, cls: MatchClass) -> float:
         return self.rate(area_code, cls) * self.quality.get(c.ani_id, 1.0)
 
     def healthy_volume(self, ani_id: int) -> int:
         """Today's healthy dials for this number, lower while it warms up."""
+        return self.healthy_volume_at(self.age_days.get(ani_id, 0))
+
+    def healthy_volume_at(self, age_days: int) -> int:
         p = self.params
-        if p.warmup_days <= 0:
+        if age_days >= p.warmup_days:
             return p.healthy_daily
-        age = self.age_days.get(ani_id, 0)
-        if age >= p.warmup_days:
-            return p.healthy_daily
-        return max(1, p.healthy_daily * (age + 1) // (p.warmup_days + 1))
+        return max(1, p.healthy_daily * (age_days + 1) // (p.warmup_days + 1))
 
 
 @dataclass(slots=True)
@@ -171,7 +187,7 @@ def fit(
     no_local: frozenset[str] = frozenset()
     for t in tallies:
         c = numbers.get(t.ani_id)
-        if c is None or t.dials <= 0:
+        if c is None or t.dials <= 0 or t.contacts < 0:
             continue
         if t.age_days > oldest.get(t.ani_id, -1):
             oldest[t.ani_id] = t.age_days
@@ -226,8 +242,10 @@ def fit(
         params=p,
         quality=quality,
         area_rates=area_rates,
+        area_base=area_rate,
+        class_lift=lift,
         class_rates={cls: g * lift[cls] for cls in MATCH_CLASSES},
-        shortlist=tuple(ranked[: p.shortlist_size]),
+        shortlist=tuple(ranked),
         state_shortlists={st: tuple(v) for st, v in per_state.items()},
         age_days=oldest,
         evidence=evidence,
@@ -254,9 +272,24 @@ def pick_learned(
     so the overflow is spread instead of piled on the best number. Ties (no evidence yet) go to
     local presence, then to the least recently used number.
     """
+    # The area's rate per class is the same for every candidate: looked up once per choice.
+    # The loop is the cost of a learned choice, so match_class and healthy_volume are inlined
+    # and ties are broken with scalars rather than a key tuple per candidate.
+    rate_local = model.rate(area_code, "local")
+    rate_state = model.rate(area_code, "state")
+    rate_distant = model.rate(area_code, "distant")
+    rate_toll_free = model.rate(area_code, "toll_free")
+    quality = model.quality
+    p = model.params
+    healthy = p.healthy_daily
+    warm = p.warmup_days
+    ramp = [model.healthy_volume_at(age) for age in range(warm)]
+    ages = model.age_days
     best: Candidate | None = None
     best_cls: MatchClass = "distant"
-    best_key: tuple[float, int, float, int] | None = None
+    best_score = -1.0
+    best_rank = 0
+    best_last = 0.0
     for c in candidates:
         u = get(c.ani_id)
         if u is None:
@@ -269,13 +302,64 @@ def pick_learned(
         cap = c.daily_cap
         if dials >= cap or (c.hourly_cap is not None and hour >= c.hourly_cap):
             continue
-        if within_healthy and dials >= model.healthy_volume(c.ani_id):
-            continue
-        cls = match_class(c, local, state)
-        score = model.predict(c, area_code, cls)
+        if within_healthy:
+            age = ages.get(c.ani_id, 0) if warm else warm
+            if dials >= (healthy if age >= warm else ramp[age]):
+                continue
+        cls: MatchClass
+        if c.toll_free:
+            cls, rate, rank = "toll_free", rate_toll_free, 3
+        elif c.area_code in local:
+            cls, rate, rank = "local", rate_local, 0
+        elif state is not None and c.state == state:
+            cls, rate, rank = "state", rate_state, 1
+        else:
+            cls, rate, rank = "distant", rate_distant, 2
+        score = rate * quality.get(c.ani_id, 1.0)
         if not within_healthy:
             score *= 1.0 - dials / cap
-        key = (-score, CLASS_RANK[cls], last, c.ani_id)
-        if best_key is None or key < best_key:
-            best, best_cls, best_key = c, cls, key
+        if best is not None:
+            if score < best_score:
+                continue
+            if score == best_score and (
+                rank > best_rank
+                or (
+                    rank == best_rank
+                    and (last > best_last or (last == best_last and c.ani_id > best.ani_id))
+                )
+            ):
+                continue
+        best, best_cls, best_score, best_rank, best_last = c, cls, score, rank, last
     return None if best is None else (best, best_cls)
+
+
+def first_usable_per_class(
+    ranked: Iterable[Candidate],
+    get: Callable[[int], Usage | None],
+    model: ContactModel,
+    local: frozenset[str],
+    state: str | None,
+) -> list[Candidate]:
+    """From candidates in quality order, the first under cap and healthy volume of each class.
+
+    Within one class every candidate has the same area rate, so the first usable one is the
+    class's best: scoring it alone gives the same choice as scoring the whole list.
+    """
+    seen: set[MatchClass] = set()
+    out: list[Candidate] = []
+    for c in ranked:
+        cls = match_class(c, local, state)
+        if cls in seen:
+            continue
+        u = get(c.ani_id)
+        dials = 0 if u is None else u.dials_today
+        hour = 0 if u is None else u.dials_this_hour
+        if dials >= c.daily_cap or (c.hourly_cap is not None and hour >= c.hourly_cap):
+            continue
+        if dials >= model.healthy_volume(c.ani_id):
+            continue
+        seen.add(cls)
+        out.append(c)
+        if len(seen) == len(MATCH_CLASSES):
+            break
+    return out

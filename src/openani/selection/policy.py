@@ -16,8 +16,15 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping
 
-from .ladder import LEARNED, Level, ladder, npa_cells, resolve_strategy, rest_cells
-from .learner import ContactModel, MatchClass, local_area_codes, match_class, pick_learned
+from .ladder import LEARNED, Level, ladder, npa_cells, resolve_strategy
+from .learner import (
+    ContactModel,
+    MatchClass,
+    first_usable_per_class,
+    local_area_codes,
+    match_class,
+    pick_learned,
+)
 from .pool import CandidatePool, Cell, Segment
 from .types import (
     AreaCodeMap,
@@ -140,17 +147,25 @@ def _choose_learned(
     *,
     fallback: bool,
 ) -> Choice | NoChoice:
-    """The learner's choice: best predicted contact rate among the local numbers and the
-    shortlists, under healthy volume; then anyone under healthy volume; then anyone under cap."""
+    """The learner's choice, in passes that each read a bounded set of numbers:
+
+    1. under healthy volume: the local numbers, and from the state's shortlist and the
+       company-wide ranking (both best quality first) the first usable number of each match
+       class, which is that class's best since within a class the prediction follows quality;
+    2. under healthy volume: the numbers of the nearest area codes within the radius;
+    3. under cap, the prediction weighted by the room left: everything passes 1 and 2 read;
+    4. under cap: every number (O(n); only when every nearby number is at its cap).
+    """
     model = options.model or _NO_EVIDENCE
     npa = prospect.area_code
     state = prospect.state
     local = local_area_codes(prospect, areas.overlays_of(npa) if npa is not None else ())
+    branded = None if brand_ignored else options.use_branded
     visited: set[int] = set()
     near = [c for cell in seg.take(npa_cells(seg, local), visited) for c in cell]
-    branded = None if brand_ignored else options.use_branded
+    listed: list[Candidate] = []
     in_state = model.state_shortlists.get(state, ()) if state is not None else ()
-    for ids in (in_state, model.shortlist):
+    for ids in (in_state, model.shortlist[: model.params.shortlist_size]):
         for ani_id in ids:
             c = pool.get(ani_id)
             if (
@@ -158,11 +173,18 @@ def _choose_learned(
                 and (branded is None or c.branded == branded)
                 and normalize_country_code(c.country_code) == seg.country_code
             ):
-                near.append(c)
-    found = pick_learned(near, get, model, npa, local, state, within_healthy=True)
+                listed.append(c)
+    firsts = first_usable_per_class(listed, get, model, local, state)
+    found = pick_learned([*near, *firsts], get, model, npa, local, state, within_healthy=True)
+    nearby: list[Candidate] = []
+    if found is None and prospect.lat is not None and prospect.lon is not None:
+        for code, _km in areas.nearest_to(prospect.lat, prospect.lon, options.nearest_radius_km):
+            for cell in seg.take(seg.by_npa.get(code, ()), visited):
+                nearby.extend(cell)
+        found = pick_learned(nearby, get, model, npa, local, state, within_healthy=True)
     if found is None:
-        rest = (c for cell in rest_cells(seg, visited) for c in cell)
-        found = pick_learned(rest, get, model, npa, local, state, within_healthy=True)
+        read = [*near, *listed, *nearby]
+        found = pick_learned(read, get, model, npa, local, state, within_healthy=False)
     if found is None:
         found = pick_learned(seg.all, get, model, npa, local, state, within_healthy=False)
     over_cap = found is None
