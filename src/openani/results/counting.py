@@ -104,12 +104,17 @@ class StatsDelta:
 
     def add(self, result: CountedResult, sign: int = 1) -> None:
         counted = contribution(result.classification, result.duration_s)
+        if sign != 1:
+            counted = tuple(sign * value for value in counted)
+        counters = self.counters
         for key in keys_of(result):
-            totals = self.counters.get(key)
+            totals = counters.get(key)
+            # One list per key and result rather than seven in-place additions: this runs five
+            # times per ingested result, and the comprehension is about twice as fast.
             if totals is None:
-                totals = self.counters[key] = [0] * len(COUNTERS)
-            for i, value in enumerate(counted):
-                totals[i] += sign * value
+                counters[key] = list(counted)
+            else:
+                counters[key] = [a + b for a, b in zip(totals, counted, strict=True)]
             if key[0] == "area":
                 self.states[key] = result.area_state
             if sign > 0 and (key not in self.last_dialed or result.call_at > self.last_dialed[key]):
