@@ -166,7 +166,7 @@ def reference(
     options: SelectionOptions,
     areas: FakeAreas,
 ) -> Outcome:
-    """Every strategy but random: the LRU ladders, and the learner's three passes."""
+    """Every strategy but random: the LRU ladders, and the learner's passes."""
     cc = normalize_country_code(p.country_code)
     pool = [c for c in candidates if normalize_country_code(c.country_code) == cc]
     if not pool:
@@ -275,6 +275,45 @@ def _least_used(usage: Mapping[int, Usage]) -> Callable[[Candidate], tuple[int, 
     return key
 
 
+def learner_reads(
+    p: Prospect,
+    pool: list[Candidate],
+    options: SelectionOptions,
+    areas: FakeAreas,
+) -> tuple[set[str], list[Candidate], list[Candidate], list[Candidate]]:
+    """What a learned choice may read, over plain lists (``pool`` already country/brand filtered).
+
+    The local area codes (own, ZIP's, overlays); the local numbers; the listed ones (the
+    prospect's state's shortlist, then the first ``shortlist_size`` of the company ranking, in
+    that order and with repeats); the numbers of the nearest area codes that are not local.
+    """
+    model = options.model or ContactModel.empty()
+    npa = p.area_code
+    local = set(p.zip_area_codes)
+    if npa is not None:
+        local.add(npa)
+        local.update(areas.overlays_of(npa))
+    by_id = {c.ani_id: c for c in pool}
+    in_state = model.state_shortlists.get(p.state, ()) if p.state is not None else ()
+    ranked = model.shortlist[: model.params.shortlist_size]
+    listed = [by_id[i] for i in (*in_state, *ranked) if i in by_id]
+    near = [c for c in pool if c.area_code in local]
+    nearby: list[Candidate] = []
+    if p.lat is not None and p.lon is not None:
+        codes = {code for code, _ in areas.nearest_to(p.lat, p.lon, options.nearest_radius_km)}
+        nearby = [c for c in pool if c.area_code in codes and c.area_code not in local]
+    return local, near, listed, nearby
+
+
+def healthy_volume(model: ContactModel, ani_id: int) -> int:
+    """The healthy daily volume as documented, computed without the model's own method."""
+    p = model.params
+    age = model.age_days.get(ani_id, 0)
+    if age >= p.warmup_days:
+        return p.healthy_daily
+    return max(1, p.healthy_daily * (age + 1) // (p.warmup_days + 1))
+
+
 def reference_learned(
     p: Prospect,
     pool: list[Candidate],
@@ -287,23 +326,19 @@ def reference_learned(
 ) -> Outcome:
     """The learner as documented, over plain lists (``pool`` is already country/brand filtered).
 
-    1. Best predicted rate under healthy volume among the local numbers (own area code, ZIP
-       area codes, overlays) and the model's shortlists (the prospect's state's, then global);
-    2. else among every other number under healthy volume;
-    3. else among every number under cap, the prediction weighted by the room under the cap;
-    then least used of step 1's set (soft) or a refusal (strict). Ties: local presence, then LRU.
+    1. Under healthy volume: the local numbers (own area code, ZIP area codes, overlays) and,
+       of the listed numbers (state shortlist, then the ranking's first ``shortlist_size``), the
+       first usable one (under cap and under healthy volume) of each match class;
+    2. else under healthy volume: the non-local numbers of the nearest area codes;
+    3. else under cap, the prediction weighted by the room under the cap: local, every listed
+       and nearby number;
+    4. else under cap, the same weighting: every number;
+    then least used of the local numbers, or of all when there are none (soft), or a refusal
+    (strict). Ties: higher score, local presence, least recently used, lowest ani_id.
     """
     model = options.model or ContactModel.empty()
     npa = p.area_code
-    local = set(p.zip_area_codes)
-    if npa is not None:
-        local.add(npa)
-        local.update(areas.overlays_of(npa))
-    by_id = {c.ani_id: c for c in pool}
-    in_state = model.state_shortlists.get(p.state, ()) if p.state is not None else ()
-    listed = (*in_state, *model.shortlist)
-    near = [c for c in pool if c.area_code in local] + [by_id[i] for i in listed if i in by_id]
-    rest = [c for c in pool if c.area_code not in local]
+    local, near, listed, nearby = learner_reads(p, pool, options, areas)
 
     def cls(c: Candidate) -> MatchClass:
         if c.toll_free:
@@ -312,23 +347,43 @@ def reference_learned(
             return "local"
         return "state" if p.state is not None and c.state == p.state else "distant"
 
-    def key(c: Candidate, healthy: bool) -> tuple[float, int, float, int] | None:
+    def rate(k: MatchClass) -> float:
+        # Seen (area, class), else the area's rate times the class effect, else the class rate.
+        found = model.area_rates.get((npa, k))
+        if found is not None:
+            return found
+        base = model.area_base.get(npa)
+        return base * model.class_lift[k] if base is not None else model.class_rates[k]
+
+    def usable(c: Candidate, healthy: bool) -> bool:
         u = usage.get(c.ani_id) or Usage()
-        if not under_cap(c, u):
-            return None
-        if healthy and u.dials_today >= model.healthy_volume(c.ani_id):
-            return None
-        score = model.predict(c, npa, cls(c))
+        return under_cap(c, u) and not (
+            healthy and u.dials_today >= healthy_volume(model, c.ani_id)
+        )
+
+    def key(c: Candidate, healthy: bool) -> tuple[float, int, float, int]:
+        u = usage.get(c.ani_id) or Usage()
+        score = rate(cls(c)) * model.quality.get(c.ani_id, 1.0)
         if not healthy:
             score *= 1.0 - u.dials_today / c.daily_cap
         last = -math.inf if u.last_assigned_at is None else u.last_assigned_at
         return (-score, _CLASS_RANK[cls(c)], last, c.ani_id)
 
+    firsts: dict[MatchClass, Candidate] = {}
+    for c in listed:
+        if cls(c) not in firsts and usable(c, True):
+            firsts[cls(c)] = c
     chosen: Candidate | None = None
-    for members, healthy in ((near, True), (rest, True), (pool, False)):
-        keyed = [(k, c) for c in members if (k := key(c, healthy)) is not None]
-        if keyed:
-            chosen = min(keyed, key=lambda kc: kc[0])[1]
+    passes = (
+        (near + list(firsts.values()), True),
+        (nearby, True),
+        (near + listed + nearby, False),
+        (pool, False),
+    )
+    for members, healthy in passes:
+        free = [c for c in members if usable(c, healthy)]
+        if free:
+            chosen = min(free, key=lambda c: key(c, healthy))
             break
     over_cap = chosen is None
     if chosen is None:

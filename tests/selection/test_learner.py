@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -23,9 +24,14 @@ from openani.selection import (
     fit,
     local_area_codes,
 )
-from openani.selection.learner import MATCH_CLASSES, match_class, pick_learned
+from openani.selection.learner import (
+    MATCH_CLASSES,
+    first_usable_per_class,
+    match_class,
+    pick_learned,
+)
 
-from .support import FakeAreas, cand, fresh_areas, prospect, record, used
+from .support import FakeAreas, cand, fresh_areas, ids, prospect, record, used
 
 # Prospect areas of the fits below: their local codes (own + overlay) and their state.
 AREAS_LOCAL: dict[str | None, frozenset[str]] = {
@@ -212,7 +218,7 @@ def test_history_only_leaves_the_recent_window_out() -> None:
     assert fitted(numbers, tallies).quality[1] < 0.75
 
 
-def test_shortlists_rank_numbers_by_quality() -> None:
+def test_the_ranking_holds_every_number_by_quality() -> None:
     # 12 FL numbers of rising quality, 3 NY ones, a toll-free one; 99 has no evidence at all.
     numbers = [cand(i, "561") for i in range(1, 13)] + [cand(i, "212", "NY") for i in (20, 21, 22)]
     numbers += [cand(30, "800"), cand(99, "305")]
@@ -221,13 +227,64 @@ def test_shortlists_rank_numbers_by_quality() -> None:
         tallies += days(n.ani_id, "561", range(5), 100, 0.01 * (n.ani_id % 20 + 5))
     m = fitted(numbers, tallies, shortlist_size=5)
     q = m.quality
-    assert len(m.shortlist) == 5
-    assert list(m.shortlist) == sorted(q, key=lambda n: -q[n])[:5]
+    # The whole inventory, best first, ties to the lower ani_id: shortlist_size bounds what a
+    # choice reads of the ranking, not the ranking itself.
+    assert sorted(m.shortlist) == sorted(n.ani_id for n in numbers)
+    assert list(m.shortlist) == sorted(m.shortlist, key=lambda n: (-q.get(n, 1.0), n))
+    assert m.shortlist[0] == 12
     fl = m.state_shortlists["FL"]
     assert len(fl) == 8 and 30 not in fl  # a toll-free number has no state
-    assert [q.get(n, 1.0) for n in fl] == sorted((q.get(n, 1.0) for n in fl), reverse=True)
+    assert list(fl) == [n for n in m.shortlist if n not in (20, 21, 22, 30)][:8]
     assert 99 in fl  # unproven: ranked at quality 1, above the proven-poor ones
     assert set(m.state_shortlists["NY"]) == {20, 21, 22}
+
+
+def test_rate_of_a_class_never_seen_in_a_seen_area() -> None:
+    # 561 is called only by local numbers, 305 by a local and a distant one; 912 never.
+    numbers = [cand(1, "561"), cand(2, "305"), cand(3, "212", "NY")]
+    tallies = days(1, "561", range(10), 100, 0.30) + days(2, "305", range(10), 100, 0.25)
+    tallies += days(3, "305", range(10), 100, 0.10)
+    m = fitted(numbers, tallies)
+    assert set(m.area_base) == {"561", "305"}
+    assert m.class_lift["local"] > 1.0 > m.class_lift["distant"]
+    assert m.class_lift["state"] == m.class_lift["toll_free"] == pytest.approx(1.0)
+    # Seen (area, class): its own rate.
+    assert m.rate("561", "local") == m.area_rates[("561", "local")]
+    assert ("561", "distant") not in m.area_rates
+    # A seen area, never from this class: the area's rate times the class effect, so 561's
+    # better-than-average contacts carry over to its distant calls...
+    for cls in ("state", "distant", "toll_free"):
+        assert m.rate("561", cls) == m.area_base["561"] * m.class_lift[cls]
+    assert m.rate("561", "distant") > m.class_rates["distant"]
+    # ...while an area never called falls back to the class rates learnt everywhere.
+    assert m.rate("912", "distant") == m.class_rates["distant"]
+    # And the choice follows: in 561 a fresh NY number scores the area's rate, not the average.
+    assert m.predict(cand(9, "212", "NY"), "561", "distant") == m.rate("561", "distant")
+
+
+def test_rate_fallbacks_on_a_hand_set_model() -> None:
+    m = model_with(
+        area_rates={("561", "local"): 0.4},
+        area_base={"561": 0.2},
+        class_lift={"local": 2.0, "state": 1.0, "distant": 0.5, "toll_free": 0.25},
+        class_rates={"local": 0.3, "state": 0.15, "distant": 0.1, "toll_free": 0.05},
+    )
+    assert [m.rate("561", c) for c in MATCH_CLASSES] == [0.4, 0.2, 0.1, 0.05]
+    assert [m.rate("305", c) for c in MATCH_CLASSES] == [0.3, 0.15, 0.1, 0.05]
+    assert m.rate(None, "state") == 0.15
+
+
+def test_fit_skips_negative_contacts() -> None:
+    good = [DayTally(0, 1, "561", 10, 2)]
+    m = fitted([cand(1)], [*good, DayTally(1, 1, "561", 50, -5)])
+    assert m == fitted([cand(1)], good)
+
+
+def test_healthy_volume_at_each_age() -> None:
+    m = ContactModel.empty(LearnerParams(healthy_daily=40, warmup_days=3))
+    assert [m.healthy_volume_at(a) for a in range(6)] == [10, 20, 30, 40, 40, 40]
+    flat = ContactModel.empty(LearnerParams(healthy_daily=40, warmup_days=0))
+    assert flat.healthy_volume_at(0) == 40
 
 
 # --- pick_learned ---------------------------------------------------------------------------
@@ -284,6 +341,63 @@ def test_pick_reports_the_match_class() -> None:
     m = model_with()
     found = pick_learned([cand(3, "772")], nothing.get, m, "561", LOCAL, "FL", within_healthy=True)
     assert found is not None and found[1] == "state"
+
+
+def test_first_usable_per_class() -> None:
+    warm = dict.fromkeys(range(1, 20), 5)
+    m = model_with(params=LearnerParams(healthy_daily=10, warmup_days=2), age_days={**warm, 12: 0})
+    ranked = [
+        cand(6, "212", "NY"),  # at its healthy volume
+        cand(10, "212", "NY", hourly_cap=2),  # at its hourly cap
+        cand(11, "212", "NY", daily_cap=0),  # no dial allowed today
+        cand(12, "212", "NY"),  # new: 3 healthy dials on its first day, all used
+        cand(9, "212", "NY"),  # the first usable distant number
+        cand(1),
+        cand(2, "728"),  # local too, but 1 came first
+        cand(3, "772"),
+        cand(4, "954"),
+        cand(7, "800"),
+        cand(8, "833"),  # never looked at: every class has its number by now
+    ]
+    usage = {6: used(10), 10: used(1, hour=2), 12: used(3), 9: used(9)}
+    read: list[int] = []
+
+    def reading() -> Iterator[Candidate]:
+        for c in ranked:
+            read.append(c.ani_id)
+            yield c
+
+    assert ids(first_usable_per_class(reading(), usage.get, m, LOCAL, "FL")) == [9, 1, 3, 7]
+    assert read[-1] == 7
+    # Without a prospect state 772 is distant like 9, which came first.
+    assert ids(first_usable_per_class(ranked, usage.get, m, LOCAL, None)) == [9, 1, 7]
+    assert ids(first_usable_per_class(ranked[:5], usage.get, m, LOCAL, "FL")) == [9]
+    assert first_usable_per_class(ranked[:4], usage.get, m, LOCAL, "FL") == []
+    assert first_usable_per_class([], usage.get, m, LOCAL, "FL") == []
+
+
+def test_on_a_fitted_ranking_the_first_usable_of_each_class_is_its_best() -> None:
+    # What makes pass 1 exact: with the ranking best first and no two qualities equal, scoring
+    # the first usable number of each class gives what scoring every listed number gives.
+    rng = random.Random(5)
+    npas = [("561", "FL"), ("728", "FL"), ("772", "FL"), ("954", "FL"), ("212", "NY")]
+    numbers = [cand(i, *rng.choice(npas)) for i in range(1, 40)] + [cand(40, "800")]
+    tallies = [
+        DayTally(age, n.ani_id, area, 20, rng.randrange(8))
+        for n in numbers
+        for area in ("561", "305")
+        for age in range(3)
+    ]
+    m = fitted(numbers, tallies, healthy_daily=5, warmup_days=0)
+    assert len(set(m.quality.values())) == len(numbers)
+    by_id = {n.ani_id: n for n in numbers}
+    listed = [by_id[i] for i in m.shortlist]
+    for _ in range(200):
+        usage = {n.ani_id: used(rng.randrange(7), last=float(rng.randrange(3))) for n in numbers}
+        firsts = first_usable_per_class(listed, usage.get, m, LOCAL, "FL")
+        whole = pick_learned(listed, usage.get, m, "561", LOCAL, "FL", within_healthy=True)
+        first = pick_learned(firsts, usage.get, m, "561", LOCAL, "FL", within_healthy=True)
+        assert first == whole
 
 
 # --- choose_ani with a learned strategy -----------------------------------------------------
@@ -383,14 +497,73 @@ def test_shortlisted_numbers_obey_brand_and_country() -> None:
     assert c.candidate.ani_id == 6
 
 
-def test_past_healthy_locally_any_number_under_healthy_is_next() -> None:
+def test_a_choice_reads_only_shortlist_size_of_the_ranking() -> None:
+    # The ranking puts two great NY numbers first; 6 is at its healthy volume today.
+    cands = [cand(1), cand(6, "212", "NY"), cand(9, "212", "NY")]
+    usage = {6: used(10)}
+
+    def model(size: int) -> ContactModel:
+        params = LearnerParams(healthy_daily=10, warmup_days=0, shortlist_size=size)
+        return model_with(quality={6: 3.0, 9: 2.0}, shortlist=(6, 9), params=params)
+
+    # Reading one: 6 is not usable and 9 is past what a choice reads, so the local number.
+    assert chosen(choose(cands, usage, model=model(1))).candidate.ani_id == 1
+    assert chosen(choose(cands, usage, model=model(2))).candidate.ani_id == 9
+    assert chosen(choose(cands, model=model(1))).candidate.ani_id == 6
+    assert chosen(choose(cands, model=model(0))).candidate.ani_id == 1
+    # The state shortlist is read whatever shortlist_size says.
+    in_state = replace(model(0), state_shortlists={"FL": (3,)}, quality={3: 2.0})
+    c = chosen(choose([cand(1), cand(3, "772")], model=in_state))
+    assert (c.candidate.ani_id, c.match) == (3, "state")
+
+
+def test_of_the_listed_numbers_only_the_first_usable_of_each_class_is_scored() -> None:
+    # A fitted ranking is best first; this hand-set one is not, which shows what is read: the
+    # first distant number (6) hides the better one behind it (9), while the first in-state
+    # one (3) is scored besides.
+    cands = [cand(1), cand(6, "212", "NY"), cand(9, "212", "NY"), cand(3, "772")]
+    m = model_with(quality={6: 1.5, 9: 3.0, 3: 1.2}, shortlist=(6, 9, 3))
+    assert chosen(choose(cands, model=m)).candidate.ani_id == 6
+    # Past its healthy volume, 6 gives way to the next of its class.
+    assert chosen(choose(cands, {6: used(10)}, model=m)).candidate.ani_id == 9
+    worse = replace(m, quality={6: 1.1, 9: 3.0, 3: 1.2})
+    c = chosen(choose(cands, model=worse))
+    assert (c.candidate.ani_id, c.match) == (3, "state")
+
+
+def test_past_healthy_locally_the_nearest_area_codes_are_next() -> None:
+    # 1: local; 4: 954, ~55 km; 5: Savannah, ~600 km; 6: New York. None of them is listed.
     m = model_with()
-    cands = [cand(1), cand(6, "212", "NY")]
-    c = chosen(choose(cands, {1: used(10)}, model=m))
-    assert (c.candidate.ani_id, c.match, c.over_cap) == (6, "any", False)
-    # Everyone past healthy: the room under the cap decides, still not over cap.
-    c = chosen(choose(cands, {1: used(10), 6: used(40)}, model=m))
+    cands = [cand(1), cand(4, "954"), cand(5, "912", "GA"), cand(6, "212", "NY")]
+    areas = fresh_areas()
+    c = chosen(choose(cands, {1: used(10)}, areas=areas, model=m))
+    assert (c.candidate.ani_id, c.match, c.over_cap) == (4, "state", False)
+    assert areas.nearest_calls == 1
+    # Out of the radius, or no location: 954 is not read, and the local number goes past its
+    # healthy volume before any far number is considered.
+    c = chosen(choose(cands, {1: used(10)}, model=m, nearest_radius_km=20.0))
     assert (c.candidate.ani_id, c.over_cap) == (1, False)
+    c = chosen(choose(cands, {1: used(10)}, Prospect("+1", "561", "FL"), model=m))
+    assert (c.candidate.ani_id, c.over_cap) == (1, False)
+
+
+def test_past_healthy_everywhere_read_the_room_under_the_cap_decides() -> None:
+    m = model_with(shortlist=(6,))
+    cands = [cand(1), cand(4, "954"), cand(5, "912", "GA"), cand(6, "212", "NY")]
+    # Local, listed and nearby numbers are all past healthy: the most room wins (6, 35 dials),
+    # though 5 is fresh; it is not read until every read number is at its cap.
+    usage = {1: used(40), 4: used(50), 6: used(35)}
+    c = chosen(choose(cands, usage, model=m))
+    assert (c.candidate.ani_id, c.match, c.over_cap) == (6, "any", False)
+    c = chosen(choose(cands, {**usage, 4: used(20)}, model=m))
+    assert (c.candidate.ani_id, c.match, c.over_cap) == (4, "state", False)
+    capped = {1: used(75), 4: used(75), 6: used(75)}
+    c = chosen(choose(cands, capped, model=m))
+    assert (c.candidate.ani_id, c.match, c.over_cap) == (5, "any", False)
+    # In the last pass too, the room under the cap weighs the prediction.
+    m5 = model_with(quality={5: 1.5})
+    c = chosen(choose([cand(5, "912", "GA"), cand(6, "212", "NY")], {5: used(60)}, model=m5))
+    assert c.candidate.ani_id == 6  # 1.5 x 15/75 < 1 x 75/75
 
 
 def test_all_capped_soft_and_strict() -> None:
@@ -399,6 +572,9 @@ def test_all_capped_soft_and_strict() -> None:
     c = chosen(choose(cands, usage))
     # Least used of the local numbers (6 is less used, but far away).
     assert (c.candidate.ani_id, c.match, c.over_cap) == (2, "area_code", True)
+    # No local number: least used of all.
+    c = chosen(choose(cands[1:], usage, prospect("305")))
+    assert (c.candidate.ani_id, c.match, c.over_cap) == (6, "any", True)
     r = choose(cands, usage, cap_mode="strict")
     assert r == NoChoice("all 3 ANIs reached their daily cap of 75", "all_capped")
 

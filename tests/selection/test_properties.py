@@ -23,7 +23,7 @@ from openani.selection import (
 )
 from openani.selection.learner import MATCH_CLASSES
 
-from .support import FL_AREAS, LEARNED, cand, outcome, reference, under_cap
+from .support import FL_AREAS, LEARNED, cand, learner_reads, outcome, reference, under_cap
 
 NPAS = ["561", "728", "772", "954", "305", "786", "912", "212", "800", "20", "161"]
 STATES = ["FL", "GA", "NY"]
@@ -82,22 +82,29 @@ options = st.builds(
 @st.composite
 def models(draw: st.DrawFn, ani_ids: list[int]) -> ContactModel | None:
     """A learner's state, with few distinct values so that ties (and their breaks) are common;
-    shortlists may name numbers of another country or brand, or not in the pool at all."""
+    shortlists may name numbers of another country or brand, or not in the pool at all, are in
+    no particular order, and the ranking may be longer than what a choice reads of it."""
     if draw(st.integers(0, 3)) == 0:
         return None
     known = st.sampled_from([*ani_ids, 61, 62]) if ani_ids else st.sampled_from([61, 62])
     rates = st.sampled_from([0.05, 0.1, 0.2])
-    cells = st.tuples(st.sampled_from([*NPAS, None]), st.sampled_from(MATCH_CLASSES))
+    lifts = st.sampled_from([0.5, 1.0, 2.0])
+    areas = st.sampled_from([*NPAS, None])
+    cells = st.tuples(areas, st.sampled_from(MATCH_CLASSES))
     return ContactModel(
         params=LearnerParams(
-            healthy_daily=draw(st.integers(1, 4)), warmup_days=draw(st.integers(0, 3))
+            healthy_daily=draw(st.integers(1, 4)),
+            warmup_days=draw(st.integers(0, 3)),
+            shortlist_size=draw(st.sampled_from([0, 2, 4, 8])),
         ),
         quality=draw(st.dictionaries(known, st.sampled_from([0.5, 1.0, 2.0]))),
         area_rates=draw(st.dictionaries(cells, rates)),
+        area_base=draw(st.dictionaries(areas, rates)),
+        class_lift={c: draw(lifts) for c in MATCH_CLASSES},
         class_rates={c: draw(rates) for c in MATCH_CLASSES},
-        shortlist=tuple(draw(st.lists(known, unique=True, max_size=4))),
+        shortlist=tuple(draw(st.lists(known, unique=True, max_size=10))),
         state_shortlists={
-            state: tuple(draw(st.lists(known, unique=True, max_size=3))) for state in STATES
+            state: tuple(draw(st.lists(known, unique=True, max_size=4))) for state in STATES
         },
         age_days=draw(st.dictionaries(known, st.integers(0, 4))),
     )
@@ -196,7 +203,7 @@ def learned_scenarios(
     cands = [
         cand(
             ani_id,
-            draw(st.sampled_from(["561", "728", "305", "212", "800", None])),
+            draw(st.sampled_from(["561", "728", "954", "772", "305", "212", "800", None])),
             draw(st.sampled_from([*STATES, None])),
             cc=draw(st.sampled_from(["+1"] * 5 + ["+44"])),
             branded=draw(st.booleans()),
@@ -214,11 +221,16 @@ def learned_scenarios(
         for a in ani_ids
         if draw(st.integers(0, 4))
     }
+    # Where the prospect is (561's, 305's or 772's centroid) need not match its area code, so
+    # the nearest area codes may or may not be local; a zero radius still finds those at 0 km.
+    at = draw(st.sampled_from([None, (26.65, -80.25), (25.70, -80.35), (27.40, -80.45)]))
     p = Prospect(
         "+1",
         draw(st.sampled_from(["561", "305", "212", None])),
         draw(st.sampled_from([*STATES, None])),
         draw(st.lists(st.sampled_from(["561", "728", "212"]), max_size=2, unique=True).map(tuple)),
+        lat=None if at is None else at[0],
+        lon=None if at is None else at[1],
     )
     requested = draw(st.sampled_from([*LEARNED, "tfn"]))
     o = SelectionOptions(
@@ -227,6 +239,7 @@ def learned_scenarios(
         use_branded=draw(st.sampled_from([None, True, False])),
         cap_mode=draw(st.sampled_from(["soft", "strict"])),
         strict_brand=draw(st.booleans()),
+        nearest_radius_km=draw(st.sampled_from([0.0, 60.0, 250.0])),
         model=draw(models(ani_ids)),
     )
     return cands, usage, p, o
@@ -238,7 +251,8 @@ def test_learned_strategies_stay_in_bounds(
     scenario: tuple[list[Candidate], dict[int, Usage], Prospect, SelectionOptions],
 ) -> None:
     """Whatever the model says: the pool, country and brand bound the choice, caps bind while any
-    number is under them, and healthy volume binds while any number is under it."""
+    number is under them, and healthy volume binds while any number a choice reads (local,
+    listed or nearby) is under it; a number it does not read is taken only past its cap."""
     cands, usage, p, o = scenario
     result = choose_ani(p, CandidatePool(cands), usage, o, areas=FL_AREAS, rng=random.Random(0))
     assert outcome(result) == reference(p, cands, usage, o, FL_AREAS)
@@ -274,5 +288,10 @@ def test_learned_strategies_stay_in_bounds(
         u = usage.get(x.ani_id)
         return under_cap(x, u) and (u.dials_today if u else 0) < model.healthy_volume(x.ani_id)
 
-    if any(healthy(x) for x in eligible):
+    pool = branded or country
+    _, near, listed, nearby = learner_reads(p, pool, replace(o, model=model), FL_AREAS)
+    read = near + listed + nearby
+    if any(healthy(x) for x in read):
         assert healthy(c)
+    if c not in read and free:
+        assert not any(under_cap(x, usage.get(x.ani_id)) for x in read)

@@ -222,15 +222,18 @@ def test_learner_at_scale_uses_shortlists_and_stays_healthy(
     model: ContactModel,
 ) -> None:
     """A busy area code under ``auto``: every call under healthy volume while the pool has room,
-    and the state's and the global shortlists bring in numbers from outside the area code.
-
-    Kept short of the phase where the local numbers and the shortlists are all at healthy
-    volume: from there on every call scores the whole pool (O(pool), ~15 ms at this size)."""
-    _, areas, npa_state, pool = world
+    the state's shortlist and the head of the company ranking bring in numbers from outside the
+    area code, and nothing past ``shortlist_size`` of the ranking is read while they serve."""
+    cands, areas, npa_state, pool = world
     npa, state = npa_state[17]
     lat, lon = areas.centroids[npa]
     p = Prospect("+1", npa, state, (), lat, lon)
-    assert len(model.shortlist) == 48 and model.state_shortlists[state]
+    size = model.params.shortlist_size
+    assert sorted(model.shortlist) == [c.ani_id for c in cands]  # the ranking: every number
+    assert 0 < size < len(model.shortlist) and model.state_shortlists[state]
+    local = local_area_codes(p, areas.overlays_of(npa))
+    readable = {c.ani_id for c in cands if c.area_code in local}
+    readable |= {*model.state_shortlists[state], *model.shortlist[:size]}
     usage: dict[int, Usage] = {}
     o = SelectionOptions("auto", model=model)
     matches = set()
@@ -239,6 +242,7 @@ def test_learner_at_scale_uses_shortlists_and_stays_healthy(
         assert isinstance(got, Choice) and not got.over_cap
         c = got.candidate
         assert c.country_code == "+1"
+        assert c.ani_id in readable
         assert (usage[c.ani_id].dials_today if c.ani_id in usage else 0) < model.healthy_volume(
             c.ani_id
         )

@@ -256,9 +256,14 @@ class TestLearned:
         check(pick(3, 6, areas=areas, **kw), 3, "highest_contact_rate", "state", False)
         check(pick(6, 7, areas=areas, **kw), 6, "highest_contact_rate", "any", False)
         check(pick(7, areas=areas, **kw), 7, "highest_contact_rate", "tfn", False)
-        # 954 is near, but distance is not part of the learner's classes.
+        # 954 is read as a nearby area code, but distance is not one of the learner's classes.
+        areas.nearest_calls = 0
         c = pick(4, areas=areas, p=prospect("561", "ZZ"), **kw)
         check(c, 4, "highest_contact_rate", "any", False)
+        assert areas.nearest_calls == 1
+        # A local number under its healthy volume: the nearest area codes are not looked up.
+        areas.nearest_calls = 0
+        check(pick(1, 4, areas=areas, **kw), 1, "highest_contact_rate", "area_code", False)
         assert areas.nearest_calls == 0
 
 
