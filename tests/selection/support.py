@@ -19,6 +19,7 @@ from openani.selection import (
     Usage,
     normalize_country_code,
 )
+from openani.selection.policy import RANKING_READ
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -284,8 +285,9 @@ def learner_reads(
     """What a learned choice may read, over plain lists (``pool`` already country/brand filtered).
 
     The local area codes (own, ZIP's, overlays); the local numbers; the listed ones (the
-    prospect's state's shortlist, then the first ``shortlist_size`` of the company ranking, in
-    that order and with repeats); the numbers of the nearest area codes that are not local.
+    prospect's state's shortlist, then the first ``shortlist_size`` of the company ranking that
+    are in the pool, among its first ``RANKING_READ`` times as many, in that order and with
+    repeats); the numbers of the nearest area codes that are not local.
     """
     model = options.model or ContactModel.empty()
     npa = p.area_code
@@ -295,11 +297,12 @@ def learner_reads(
         local.update(areas.overlays_of(npa))
     by_id = {c.ani_id: c for c in pool}
     in_state = model.state_shortlists.get(p.state, ()) if p.state is not None else ()
-    ranked = model.shortlist[: model.params.shortlist_size]
+    size = model.params.shortlist_size
+    ranked = [i for i in model.shortlist[: size * RANKING_READ] if i in by_id][:size]
     listed = [by_id[i] for i in (*in_state, *ranked) if i in by_id]
     near = [c for c in pool if c.area_code in local]
     nearby: list[Candidate] = []
-    if p.lat is not None and p.lon is not None:
+    if p.lat is not None and p.lon is not None and options.nearest_radius_km > 0.0:
         codes = {code for code, _ in areas.nearest_to(p.lat, p.lon, options.nearest_radius_km)}
         nearby = [c for c in pool if c.area_code in codes and c.area_code not in local]
     return local, near, listed, nearby

@@ -626,3 +626,22 @@ def test_overlays_are_looked_up_once() -> None:
     areas = fresh_areas()
     chosen(choose([cand(1)], areas=areas))
     assert (areas.overlay_calls, areas.nearest_calls) == (1, 0)
+
+
+def test_a_minority_brand_still_gets_its_best_ranked_numbers() -> None:
+    # 300 better unbranded numbers rank ahead of the only good branded one; a branded request
+    # counts the ranking among branded numbers, so it still reads (and takes) number 9.
+    unbranded = [cand(i, "212", "NY") for i in range(100, 400)]
+    great_branded = cand(9, "212", "NY", branded=True)
+    local = cand(1, "561", branded=True)
+    quality = {c.ani_id: 2.0 for c in unbranded} | {9: 1.9}
+    ranking = (*sorted(quality, key=lambda n: (-quality[n], n)), 1)
+    model = replace(
+        ContactModel.empty(LearnerParams(healthy_daily=10, warmup_days=0)),
+        quality=quality,
+        shortlist=ranking,
+    )
+    pool = CandidatePool([*unbranded, great_branded, local])
+    options = SelectionOptions("auto", use_branded=True, model=model)
+    got = choose_ani(prospect(), pool, {}, options, areas=fresh_areas(), rng=random.Random(0))
+    assert isinstance(got, Choice) and got.candidate.ani_id == 9

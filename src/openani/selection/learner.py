@@ -343,7 +343,8 @@ def first_usable_per_class(
     """From candidates in quality order, the first under cap and healthy volume of each class.
 
     Within one class every candidate has the same area rate, so the first usable one is the
-    class's best: scoring it alone gives the same choice as scoring the whole list.
+    class's best. Scoring it alone gives the choice that scoring the whole list would, except
+    among numbers of equal quality, where the ranking's order (lowest id) replaces LRU.
     """
     seen: set[MatchClass] = set()
     out: list[Candidate] = []

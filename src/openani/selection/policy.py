@@ -133,6 +133,8 @@ def choose_ani(
 
 
 _NO_EVIDENCE = ContactModel.empty()
+# How many ranking entries a choice may walk, per ``shortlist_size`` it wants from its segment.
+RANKING_READ = 4
 
 
 def _choose_learned(
@@ -152,6 +154,8 @@ def _choose_learned(
     1. under healthy volume: the local numbers, and from the state's shortlist and the
        company-wide ranking (both best quality first) the first usable number of each match
        class, which is that class's best since within a class the prediction follows quality;
+       (numbers of equal quality, e.g. all those without evidence, are taken lowest id first,
+       so a new distant number fills up to its healthy volume before the next is used);
     2. under healthy volume: the numbers of the nearest area codes within the radius;
     3. under cap, the prediction weighted by the room left: everything passes 1 and 2 read;
     4. under cap: every number (O(n); only when every nearby number is at its cap).
@@ -165,7 +169,11 @@ def _choose_learned(
     near = [c for cell in seg.take(npa_cells(seg, local), visited) for c in cell]
     listed: list[Candidate] = []
     in_state = model.state_shortlists.get(state, ()) if state is not None else ()
-    for ids in (in_state, model.shortlist[: model.params.shortlist_size]):
+    size = model.params.shortlist_size
+    # The ranking is company-wide: counted among the numbers this call may use (its group,
+    # country and brand), so a minority brand or country still gets its best numbers read.
+    for ids, limit in ((in_state, len(in_state)), (model.shortlist[: size * RANKING_READ], size)):
+        taken = 0
         for ani_id in ids:
             c = pool.get(ani_id)
             if (
@@ -174,11 +182,15 @@ def _choose_learned(
                 and normalize_country_code(c.country_code) == seg.country_code
             ):
                 listed.append(c)
+                taken += 1
+                if taken >= limit:
+                    break
     firsts = first_usable_per_class(listed, get, model, local, state)
     found = pick_learned([*near, *firsts], get, model, npa, local, state, within_healthy=True)
     nearby: list[Candidate] = []
-    if found is None and prospect.lat is not None and prospect.lon is not None:
-        for code, _km in areas.nearest_to(prospect.lat, prospect.lon, options.nearest_radius_km):
+    radius = options.nearest_radius_km
+    if found is None and prospect.lat is not None and prospect.lon is not None and radius > 0.0:
+        for code, _km in areas.nearest_to(prospect.lat, prospect.lon, radius):
             for cell in seg.take(seg.by_npa.get(code, ()), visited):
                 nearby.extend(cell)
         found = pick_learned(nearby, get, model, npa, local, state, within_healthy=True)
