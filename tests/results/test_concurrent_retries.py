@@ -37,6 +37,7 @@ def test_the_same_results_sent_concurrently_are_stored_once(db: Database) -> Non
                     response = client.post(
                         "/dialer/results", json={"results": order[start : start + 10]}
                     )
+                    assert "results" in response.json(), (response.status_code, response.text)
                     answers += [
                         (response.status_code, r["status"]) for r in response.json()["results"]
                     ]

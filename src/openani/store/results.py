@@ -122,7 +122,13 @@ def insert_results(
     tx.executemany(
         f"INSERT INTO dial_results (company_id, {columns}, received_at, updated_at) "
         f"VALUES (:company_id, {values}, :now, :now)",
-        ({**_bind(tx, row), "company_id": company_id, "now": stamp} for row in rows),
+        # In call id order: two sends of overlapping batches in different orders would otherwise
+        # each hold a key the other is inserting, a deadlock on PostgreSQL's unique index; in
+        # one order the second waits, then fails on the unique key and is retried as a duplicate.
+        (
+            {**_bind(tx, row), "company_id": company_id, "now": stamp}
+            for row in sorted(rows, key=lambda r: str(r["call_id"]))
+        ),
     )
 
 
