@@ -629,9 +629,10 @@ def test_overlays_are_looked_up_once() -> None:
 
 
 def test_a_minority_brand_still_gets_its_best_ranked_numbers() -> None:
-    # 300 better unbranded numbers rank ahead of the only good branded one; a branded request
-    # counts the ranking among branded numbers, so it still reads (and takes) number 9.
-    unbranded = [cand(i, "212", "NY") for i in range(100, 400)]
+    # 200 better unbranded numbers rank ahead of the only good branded one, far past the
+    # shortlist size; a branded request counts the ranking among branded numbers, so it still
+    # reads (and takes) number 9.
+    unbranded = [cand(i, "212", "NY") for i in range(100, 300)]
     great_branded = cand(9, "212", "NY", branded=True)
     local = cand(1, "561", branded=True)
     quality = {c.ani_id: 2.0 for c in unbranded} | {9: 1.9}

@@ -28,7 +28,7 @@ the simulator from its own counters); the result is an immutable ``ContactModel`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from .types import Candidate, Prospect, Usage
@@ -61,7 +61,7 @@ class LearnerParams:
     quality_strength: float = 5.0  # pseudo expected contacts pulling a number's quality to 1
     healthy_daily: int = 50  # dials per number per day the learner stays under when it can
     warmup_days: int = 3  # a new number's healthy volume ramps up over this many days
-    shortlist_size: int = 256  # how far down the company-wide ranking a choice reads
+    shortlist_size: int = 64  # how far down the company-wide ranking a choice reads
     recent_days: int = 1  # burned-number test: calls of today and the previous recent_days days
 
     def __post_init__(self) -> None:
@@ -115,6 +115,11 @@ class ContactModel:
     state_shortlists: Mapping[str, tuple[int, ...]]
     age_days: Mapping[int, int]  # days since a number's oldest tally in the window
     evidence: int = 0  # dials behind the model, for reports
+    # Per segment of a candidate pool, the rankings' candidates that belong to it: the same for
+    # every call until the model is refitted, so filtered once (see policy._listed).
+    memo: dict[object, tuple[Candidate, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def empty(cls, params: LearnerParams | None = None) -> ContactModel:

@@ -167,24 +167,7 @@ def _choose_learned(
     branded = None if brand_ignored else options.use_branded
     visited: set[int] = set()
     near = [c for cell in seg.take(npa_cells(seg, local), visited) for c in cell]
-    listed: list[Candidate] = []
-    in_state = model.state_shortlists.get(state, ()) if state is not None else ()
-    size = model.params.shortlist_size
-    # The ranking is company-wide: counted among the numbers this call may use (its group,
-    # country and brand), so a minority brand or country still gets its best numbers read.
-    for ids, limit in ((in_state, len(in_state)), (model.shortlist[: size * RANKING_READ], size)):
-        taken = 0
-        for ani_id in ids:
-            c = pool.get(ani_id)
-            if (
-                c is not None
-                and (branded is None or c.branded == branded)
-                and normalize_country_code(c.country_code) == seg.country_code
-            ):
-                listed.append(c)
-                taken += 1
-                if taken >= limit:
-                    break
+    listed = _listed(model, pool, seg, state)
     firsts = first_usable_per_class(listed, get, model, local, state)
     found = pick_learned([*near, *firsts], get, model, npa, local, state, within_healthy=True)
     nearby: list[Candidate] = []
@@ -215,6 +198,36 @@ def _choose_learned(
         over_cap=over_cap,
         brand_filter_ignored=brand_ignored,
     )
+
+
+def _listed(
+    model: ContactModel, pool: CandidatePool, seg: Segment, state: str | None
+) -> tuple[Candidate, ...]:
+    """The state's shortlist, then the first ``shortlist_size`` of the company ranking, counted
+    among the segment's numbers (its country and brand view of the pool), so a minority brand or
+    country still gets its best numbers read; at most ``RANKING_READ`` times as many entries of
+    the ranking are walked. Memoised on the model per segment and state."""
+    if not model.shortlist and not model.state_shortlists:
+        return ()  # no model yet: nothing ranked, and nothing to memoise on a shared default
+    key = (seg, state)
+    found = model.memo.get(key)
+    if found is not None:
+        return found
+    in_segment = {c.ani_id for c in seg.all}
+    out: list[Candidate] = []
+    in_state = model.state_shortlists.get(state, ()) if state is not None else ()
+    size = model.params.shortlist_size
+    for ids, limit in ((in_state, len(in_state)), (model.shortlist[: size * RANKING_READ], size)):
+        taken = 0
+        for ani_id in ids:
+            if taken >= limit:
+                break
+            c = pool.get(ani_id)
+            if c is not None and ani_id in in_segment:
+                out.append(c)
+                taken += 1
+    found = model.memo[key] = tuple(out)
+    return found
 
 
 def _learned_match(c: Candidate, cls: MatchClass, prospect: Prospect) -> Match:
