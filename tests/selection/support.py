@@ -332,7 +332,8 @@ def reference_learned(
     1. Under healthy volume: the local numbers (own area code, ZIP area codes, overlays) and,
        of the listed numbers (state shortlist, then the ranking's first ``shortlist_size``), the
        first usable one (under cap and under healthy volume) of each match class;
-    2. else under healthy volume: the non-local numbers of the nearest area codes;
+    2. else under healthy volume: the non-local numbers of the nearest area codes, then the
+       first usable number of each class in the whole ranking (unranked numbers last);
     3. else under cap, the prediction weighted by the room under the cap: local, every listed
        and nearby number;
     4. else under cap, the same weighting: every number;
@@ -376,10 +377,18 @@ def reference_learned(
     for c in listed:
         if cls(c) not in firsts and usable(c, True):
             firsts[cls(c)] = c
+    # The whole ranking within the pool, unranked numbers last (all by id without a model).
+    by_id = {c.ani_id: c for c in sorted(pool, key=lambda c: c.ani_id)}
+    ranked = [by_id.pop(i) for i in model.shortlist if i in by_id] if model.shortlist else []
+    firsts_all: dict[MatchClass, Candidate] = {}
+    for c in [*ranked, *by_id.values()]:
+        if cls(c) not in firsts_all and usable(c, True):
+            firsts_all[cls(c)] = c
     chosen: Candidate | None = None
     passes = (
         (near + list(firsts.values()), True),
         (nearby, True),
+        (list(firsts_all.values()), True),
         (near + listed + nearby, False),
         (pool, False),
     )

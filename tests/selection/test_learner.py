@@ -539,20 +539,25 @@ def test_past_healthy_locally_the_nearest_area_codes_are_next() -> None:
     c = chosen(choose(cands, {1: used(10)}, areas=areas, model=m))
     assert (c.candidate.ani_id, c.match, c.over_cap) == (4, "state", False)
     assert areas.nearest_calls == 1
-    # Out of the radius, or no location: 954 is not read, and the local number goes past its
-    # healthy volume before any far number is considered.
+    # Out of the radius, or no location: 954 is not read as nearby, but the walk of the whole
+    # ranking (here: every number by id, there is no ranking) still finds numbers under their
+    # healthy volume before the local one goes past it: 4 (state) beats 5 (distant) on ties.
     c = chosen(choose(cands, {1: used(10)}, model=m, nearest_radius_km=20.0))
-    assert (c.candidate.ani_id, c.over_cap) == (1, False)
+    assert (c.candidate.ani_id, c.over_cap) == (4, False)
     c = chosen(choose(cands, {1: used(10)}, Prospect("+1", "561", "FL"), model=m))
+    assert (c.candidate.ani_id, c.over_cap) == (4, False)
+    # Only once every number is past healthy does the local one take more.
+    everyone = {1: used(10), 4: used(10), 5: used(10), 6: used(10)}
+    c = chosen(choose(cands, everyone, Prospect("+1", "561", "FL"), model=m))
     assert (c.candidate.ani_id, c.over_cap) == (1, False)
 
 
 def test_past_healthy_everywhere_read_the_room_under_the_cap_decides() -> None:
     m = model_with(shortlist=(6,))
     cands = [cand(1), cand(4, "954"), cand(5, "912", "GA"), cand(6, "212", "NY")]
-    # Local, listed and nearby numbers are all past healthy: the most room wins (6, 35 dials),
-    # though 5 is fresh; it is not read until every read number is at its cap.
-    usage = {1: used(40), 4: used(50), 6: used(35)}
+    # Every number is past healthy: of those read (local, listed, nearby) the most room wins
+    # (6, 35 dials); 5 has more room but is not read until every read number is at its cap.
+    usage = {1: used(40), 4: used(50), 5: used(12), 6: used(35)}
     c = chosen(choose(cands, usage, model=m))
     assert (c.candidate.ani_id, c.match, c.over_cap) == (6, "any", False)
     c = chosen(choose(cands, {**usage, 4: used(20)}, model=m))
@@ -562,8 +567,9 @@ def test_past_healthy_everywhere_read_the_room_under_the_cap_decides() -> None:
     assert (c.candidate.ani_id, c.match, c.over_cap) == (5, "any", False)
     # In the last pass too, the room under the cap weighs the prediction.
     m5 = model_with(quality={5: 1.5})
-    c = chosen(choose([cand(5, "912", "GA"), cand(6, "212", "NY")], {5: used(60)}, model=m5))
-    assert c.candidate.ani_id == 6  # 1.5 x 15/75 < 1 x 75/75
+    both_past_healthy = {5: used(60), 6: used(12)}
+    c = chosen(choose([cand(5, "912", "GA"), cand(6, "212", "NY")], both_past_healthy, model=m5))
+    assert c.candidate.ani_id == 6  # 1.5 x 15/75 < 1 x 63/75
 
 
 def test_all_capped_soft_and_strict() -> None:

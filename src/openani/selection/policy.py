@@ -156,7 +156,9 @@ def _choose_learned(
        class, which is that class's best since within a class the prediction follows quality;
        (numbers of equal quality, e.g. all those without evidence, are taken lowest id first,
        so a new distant number fills up to its healthy volume before the next is used);
-    2. under healthy volume: the numbers of the nearest area codes within the radius;
+    2. under healthy volume: the numbers of the nearest area codes within the radius, then the
+       first usable number of each class in the whole ranking (O(n) only once the top of the
+       ranking is saturated);
     3. under cap, the prediction weighted by the room left: everything passes 1 and 2 read;
     4. under cap: every number (O(n); only when every nearby number is at its cap).
     """
@@ -177,6 +179,11 @@ def _choose_learned(
             for cell in seg.take(seg.by_npa.get(code, ()), visited):
                 nearby.extend(cell)
         found = pick_learned(nearby, get, model, npa, local, state, within_healthy=True)
+    if found is None:
+        # Before any number goes past its healthy volume: the best usable number of each class
+        # anywhere, walking the whole ranking (a walk past the saturated top of the ranking).
+        further = first_usable_per_class(_ranked(model, seg), get, model, local, state)
+        found = pick_learned(further, get, model, npa, local, state, within_healthy=True)
     if found is None:
         read = [*near, *listed, *nearby]
         found = pick_learned(read, get, model, npa, local, state, within_healthy=False)
@@ -227,6 +234,20 @@ def _listed(
                 out.append(c)
                 taken += 1
     found = model.memo[key] = tuple(out)
+    return found
+
+
+def _ranked(model: ContactModel, seg: Segment) -> tuple[Candidate, ...]:
+    """The whole company ranking restricted to the segment; memoised like ``_listed``."""
+    if not model.shortlist:
+        return seg.all  # no model yet: every number is equal, the segment's order will do
+    key = (seg, None, "all")
+    found = model.memo.get(key)
+    if found is None:
+        members = {c.ani_id: c for c in seg.all}
+        ranked = [members.pop(i) for i in model.shortlist if i in members]
+        # Numbers added since the model was fitted have no rank yet: they come last.
+        found = model.memo[key] = (*ranked, *members.values())
     return found
 
 
