@@ -149,7 +149,7 @@ def _choose_learned(
     *,
     fallback: bool,
 ) -> Choice | NoChoice:
-    """The learner's choice, in passes that each read a bounded set of numbers:
+    """The learner's choice, in passes; the first ones read a bounded set of numbers:
 
     1. under healthy volume: the local numbers, and from the state's shortlist and the
        company-wide ranking (both best quality first) the first usable number of each match
