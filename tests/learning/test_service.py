@@ -6,13 +6,16 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from openani.assign.service import NextAniService
 from openani.assign.snapshot import SnapshotCache
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import ANIS, CAMPAIGNS, DISPOS
+from openani.learning import service as learning_service
 from openani.learning.service import LearningService, tallies_from_rows
 from openani.results.service import ResultIngest
-from openani.selection.learner import DayTally
+from openani.selection.learner import ContactModel, DayTally
 from openani.store.engine import Database
 from openani.store.selection import selectable_anis
 from tests.conftest import Tenant
@@ -143,3 +146,29 @@ def test_stats_rows_become_aged_tallies() -> None:
 def _ani_id(db: Database, tenant: Tenant, number: str) -> int:
     with db.read() as conn:
         return next(a.id for a in selectable_anis(conn, tenant.company.id) if a.number == number)
+
+
+def test_a_stale_model_is_served_while_its_refit_runs_in_a_thread(
+    db: Database, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup(db, tenant)
+    learning = LearningService(db)
+    monkeypatch.setattr(learning_service, "REFIT_S", 0.0)  # every model is stale at once
+    company = tenant.company.id
+
+    async def scenario() -> tuple[ContactModel, ContactModel, ContactModel]:
+        first = await learning.current(company, "America/New_York", NOW)
+        report(db, tenant, GOOD, NOW, dials=30, contacts=10)
+        served = await learning.current(company, "America/New_York", NOW)
+        newer = served
+        for _ in range(500):
+            await asyncio.sleep(0.01)
+            newer = await learning.current(company, "America/New_York", NOW)
+            if newer.evidence:
+                break
+        return first, served, newer
+
+    first, served, newer = asyncio.run(scenario())
+    assert first.evidence == 0
+    assert served is first  # no waiting on the refit
+    assert newer.evidence == 30

@@ -156,7 +156,9 @@ class NextAniService:
         options = SelectionOptions(
             assignment_type=strategy,
             default_assignment_type=default,
-            model=self._learning.model(company.id, defaults.time_zone, now) if learned else None,
+            model=await self._learning.current(company.id, defaults.time_zone, now)
+            if learned
+            else None,
             use_branded=request.use_branded,
             cap_mode=cast("CapMode", campaign.cap_mode or defaults.cap_mode),
             nearest_radius_km=defaults.nearest_radius_km,

@@ -3,12 +3,14 @@
 Dial results are counted per number and prospect area code per day (``ani_area`` in
 ``daily_stats``) by whichever process ingests them, so each server process refits its own model
 from the database every ``REFIT_S`` seconds rather than hearing about each result. A refit reads
-``WINDOW_DAYS`` days of rows for one company; it runs on the request that finds the model stale,
-once a minute per company, and its cost grows with (numbers x areas they call).
+``WINDOW_DAYS`` days of rows for one company, once a minute per company, in a worker thread (its
+cost grows with numbers x areas they call: seconds for a large inventory), while /dialer/next goes
+on with the previous model.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -75,17 +77,45 @@ class LearningService:
         self.params = params or LearnerParams()
         self.burn = burn or BurnParams()
         self._models: dict[int, tuple[float, str, ContactModel]] = {}
+        self._refitting: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()  # referenced until done (asyncio needs it)
 
     def model(self, company_id: int, time_zone: str, now: datetime) -> ContactModel:
         """The company's model, refitted when older than ``REFIT_S`` or from another day."""
         today, _ = local_day_hour(now, time_zone)
-        clock = time.monotonic()
         cached = self._models.get(company_id)
-        if cached is not None and cached[1] == today and clock - cached[0] < REFIT_S:
+        if cached is not None and cached[1] == today and time.monotonic() - cached[0] < REFIT_S:
             return cached[2]
+        return self._refit(company_id, today)
+
+    async def current(self, company_id: int, time_zone: str, now: datetime) -> ContactModel:
+        """As ``model``, for the event loop: a refit (seconds for a large inventory) runs in a
+        worker thread. While it runs, calls of the same day keep the previous model; the first
+        call of a day (or of the process) waits for its fit, without blocking other requests."""
+        today, _ = local_day_hour(now, time_zone)
+        cached = self._models.get(company_id)
+        if cached is not None and cached[1] == today:
+            stale = time.monotonic() - cached[0] >= REFIT_S
+            if stale and company_id not in self._refitting:
+                self._refitting.add(company_id)
+                task = asyncio.create_task(self._refit_in_thread(company_id, today))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            return cached[2]
+        return await asyncio.to_thread(self._refit, company_id, today)
+
+    async def _refit_in_thread(self, company_id: int, today: str) -> None:
+        try:
+            await asyncio.to_thread(self._refit, company_id, today)
+        finally:
+            self._refitting.discard(company_id)
+
+    def _refit(self, company_id: int, today: str) -> ContactModel:
         e = self.evidence(company_id, today)
         model = fit(e.tallies, e.numbers, e.areas_local, e.area_states, self.params)
-        self._models[company_id] = (clock, today, model)
+        cached = self._models.get(company_id)
+        if cached is None or cached[1] <= today:  # a late refit never replaces a newer day's
+            self._models[company_id] = (time.monotonic(), today, model)
         return model
 
     def forget(self, company_id: int) -> None:
