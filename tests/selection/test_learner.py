@@ -79,7 +79,6 @@ def model_with(**fields: object) -> ContactModel:
         {"healthy_daily": 0},
         {"warmup_days": -1},
         {"shortlist_size": -1},
-        {"recent_days": -1},
     ],
 )
 def test_params_validation(kwargs: dict[str, float]) -> None:
@@ -202,20 +201,6 @@ def test_fit_ignores_unknown_numbers_and_clamps_counts() -> None:
     assert 99 not in m.quality and m.evidence == 10
     assert m == fitted([cand(1)], [DayTally(0, 1, "561", 10, 10)])
     assert 0.0 < m.rate("561", "local") < 1.0
-
-
-def test_history_only_leaves_the_recent_window_out() -> None:
-    # Number 1 was like its peers until it collapsed yesterday and today.
-    numbers = [cand(i) for i in range(1, 5)]
-    tallies = days(1, "561", range(2, 10), 100, 0.2) + days(1, "561", range(2), 100, 0.0)
-    for i in (2, 3, 4):
-        tallies += days(i, "561", range(10), 100, 0.2)
-    c = {n.ani_id: n for n in numbers}
-    history = fit(tallies, c, AREAS_LOCAL, AREA_STATES, LearnerParams(recent_days=1),
-                  history_only=True)  # fmt: skip
-    assert history.quality[1] == pytest.approx(1.0, abs=0.03)
-    assert history.evidence == 100 * 8 + 3 * 100 * 8
-    assert fitted(numbers, tallies).quality[1] < 0.75
 
 
 def test_the_ranking_holds_every_number_by_quality() -> None:

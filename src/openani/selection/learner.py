@@ -35,9 +35,6 @@ from .types import Candidate, Prospect, Usage
 
 MatchClass = Literal["local", "state", "distant", "toll_free"]
 MATCH_CLASSES: Final[tuple[MatchClass, ...]] = ("local", "state", "distant", "toll_free")
-# Tie-break order when predicted rates are equal (e.g. no evidence yet): local presence first,
-# which is what practitioners do without data.
-CLASS_RANK: Final[dict[str, int]] = {"local": 0, "state": 1, "distant": 2, "toll_free": 3}
 STATE_SHORTLIST: Final = 8
 
 
@@ -62,7 +59,6 @@ class LearnerParams:
     healthy_daily: int = 50  # dials per number per day the learner stays under when it can
     warmup_days: int = 3  # a new number's healthy volume ramps up over this many days
     shortlist_size: int = 64  # how far down the company-wide ranking a choice reads
-    recent_days: int = 1  # burned-number test: calls of today and the previous recent_days days
 
     def __post_init__(self) -> None:
         if not 0.0 < self.day_discount <= 1.0:
@@ -74,8 +70,8 @@ class LearnerParams:
                 raise ValueError(f"{name} must be > 0")
         if self.healthy_daily < 1:
             raise ValueError(f"healthy_daily must be >= 1, got {self.healthy_daily}")
-        if self.warmup_days < 0 or self.shortlist_size < 0 or self.recent_days < 0:
-            raise ValueError("warmup_days, shortlist_size and recent_days must be >= 0")
+        if self.warmup_days < 0 or self.shortlist_size < 0:
+            raise ValueError("warmup_days and shortlist_size must be >= 0")
 
 
 def local_area_codes(prospect: Prospect, overlays: Iterable[str]) -> frozenset[str]:
@@ -171,15 +167,11 @@ def fit(
     areas_local: Mapping[str | None, frozenset[str]],
     area_states: Mapping[str | None, str | None],
     params: LearnerParams | None = None,
-    *,
-    history_only: bool = False,
 ) -> ContactModel:
     """Fit the model; tallies of numbers not in ``numbers`` are ignored.
 
     ``areas_local`` and ``area_states`` describe each prospect area code that appears (its local
-    codes and its state), so the match class of a past call can be recomputed. With
-    ``history_only`` the recent window (``recent_days``) is left out: the burned-number test
-    compares recent calls against what the history predicts.
+    codes and its state), so the match class of a past call can be recomputed.
     """
     p = params or LearnerParams()
     rows: list[tuple[float, int, str | None, MatchClass, int, int]] = []
@@ -196,8 +188,6 @@ def fit(
             continue
         if t.age_days > oldest.get(t.ani_id, -1):
             oldest[t.ani_id] = t.age_days
-        if history_only and t.age_days <= p.recent_days:
-            continue
         w = p.day_discount**t.age_days
         cls = match_class(c, areas_local.get(t.area_code, no_local), area_states.get(t.area_code))
         d = w * t.dials
@@ -312,6 +302,8 @@ def pick_learned(
             if dials >= (healthy if age >= warm else ramp[age]):
                 continue
         cls: MatchClass
+        # rank: the tie-break when predictions are equal (e.g. no evidence yet), local presence
+        # first, as practitioners do without data.
         if c.toll_free:
             cls, rate, rank = "toll_free", rate_toll_free, 3
         elif c.area_code in local:
