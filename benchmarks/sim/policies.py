@@ -24,6 +24,7 @@ from openani.selection import (
     choose_ani,
 )
 from openani.selection.burn import BurnParams, detect_burned
+from openani.selection.capacity import healthy_volumes
 from openani.selection.learner import DayTally, LearnerParams, fit, local_area_codes
 
 from .world import Ani, Region, Reputation, World
@@ -182,6 +183,8 @@ class LearnerPolicy(CorePolicy):
         self.resting: dict[int, int] = {}  # ani_id -> first day back
         self.probation: dict[int, int] = {}  # ani_id -> day it came back
         self.rests = 0
+        self.flagged_on: dict[int, int] = {}  # ani_id -> day of its latest rest
+        self.volumes: dict[int, int] = {}
         self._last: tuple[int, str] | None = None
 
     def start_day(self, day: int) -> None:
@@ -197,6 +200,19 @@ class LearnerPolicy(CorePolicy):
         old = day - self.window_days
         for key in [k for k in self.tallies if k[0] < old]:
             del self.tallies[key]
+        self.flagged_on = {a: d for a, d in self.flagged_on.items() if d >= old}
+        daily: dict[int, dict[int, int]] = {}
+        for (d, a, _npa), (dials, _contacts) in self.tallies.items():
+            per_day = daily.setdefault(day - d, {})
+            per_day[a] = per_day.get(a, 0) + dials
+        p = self.params
+        self.volumes = healthy_volumes(
+            daily,
+            {a: day - d for a, d in self.flagged_on.items()},
+            base=p.healthy_daily,
+            step=p.volume_step,
+            backoff=p.volume_backoff,
+        )
         self._refresh()
 
     def start_hour(self, hour: int) -> None:
@@ -209,7 +225,9 @@ class LearnerPolicy(CorePolicy):
         ]
         self.options = replace(
             self.options,
-            model=fit(rows, self.numbers, self.areas_local, self.area_states, self.params),
+            model=fit(
+                rows, self.numbers, self.areas_local, self.area_states, self.params, self.volumes
+            ),
         )
         signals = detect_burned(
             rows, self.numbers, self.areas_local, self.area_states, self.params, self.burn
@@ -220,6 +238,7 @@ class LearnerPolicy(CorePolicy):
             if s.ani_id in self.resting or len(self.resting) >= limit:
                 continue
             self.resting[s.ani_id] = self.day + self.rest_days
+            self.flagged_on[s.ani_id] = self.day
             self.probation.pop(s.ani_id, None)
             self.rests += 1
             rested = True
@@ -340,6 +359,79 @@ class HealthyOraclePolicy(OraclePolicy):
         return min(rows, key=lambda r: (dials[r[1].ani_id], -r[0]))[1].ani_id
 
 
+class ProbingOraclePolicy(HealthyOraclePolicy):
+    """Knows every true answer probability but has to find each threshold by crossing it.
+
+    The best case for any learner that raises volume to discover capacity: each number starts at
+    the healthy volume; a number that filled its cap yesterday without being labelled gets
+    ``step`` more dials today; a label is noticed after only ``notice_dials`` labelled dials (a
+    real detector needs days at these volumes), the number rests ``rest_days`` and comes back
+    capped just under the volume at which it was labelled. Its labelled share is what threshold
+    discovery costs even with perfect estimates and near-instant detection, so it bounds what
+    any learner can gain over ``oracle_healthy`` within the labelled-share target.
+    """
+
+    name = "oracle_probe"
+    step = 10
+    notice_dials = 20
+    rest_days = 7
+    backoff = 0.9
+    max_cap = UNCAPPED
+
+    def __init__(self, world: World, rng: random.Random, reputation: Reputation) -> None:
+        super().__init__(world, rng, reputation)
+        self.cap = dict.fromkeys(world.by_id, self.healthy_daily)
+        self.labelled_dials = dict.fromkeys(world.by_id, 0)
+        self.label_level: dict[int, int] = {}  # dials of the day when the label came
+        self.resting: dict[int, int] = {}  # ani_id -> first day back
+        self.today = dict.fromkeys(world.by_id, 0)
+        self.found: set[int] = set()  # numbers whose capacity a label has shown: probed no more
+        self.day = 0
+
+    def start_day(self, day: int) -> None:
+        for a in self.rep.labelled:  # labelled after yesterday's last hour, or by today's wave
+            self.label_level.setdefault(a, self.today[a])
+        for a, cap in self.cap.items():
+            if a not in self.found and self.today[a] >= cap:
+                self.cap[a] = min(cap + self.step, self.max_cap)
+        self.resting = {a: back for a, back in self.resting.items() if back > day}
+        self.today = dict.fromkeys(self.today, 0)
+        self.day = day
+
+    def start_hour(self, hour: int) -> None:
+        for a in self.rep.labelled:
+            self.label_level.setdefault(a, self.today[a])
+
+    def choose(self, prospect: Region, day: int, t: float) -> int:
+        dials = self.today
+        rows = self.ranked[prospect.npa]
+        for _, a in rows:
+            i = a.ani_id
+            if i not in self.resting and dials[i] < self.cap[i]:
+                return i
+        # Overflow goes to the number least over its cap, never to a resting one (a dial would
+        # break its rest); only with every number resting does a resting number take it.
+        awake = [r for r in rows if r[1].ani_id not in self.resting] or rows
+        return min(awake, key=lambda r: (dials[r[1].ani_id] - self.cap[r[1].ani_id], -r[0]))[
+            1
+        ].ani_id
+
+    def observe(self, ani_id: int, answered: bool) -> None:
+        self.today[ani_id] += 1
+        if ani_id not in self.rep.labelled or ani_id in self.resting:
+            return
+        self.labelled_dials[ani_id] += 1
+        if self.labelled_dials[ani_id] < self.notice_dials:
+            return
+        self.labelled_dials[ani_id] = 0
+        level = self.label_level.pop(ani_id, self.cap[ani_id])
+        # A label that came below the healthy volume (a wave) says nothing about capacity.
+        backed_off = max(self.healthy_daily, round(self.backoff * level))
+        self.cap[ani_id] = min(self.cap[ani_id], backed_off)
+        self.found.add(ani_id)
+        self.resting[ani_id] = self.day + self.rest_days
+
+
 POLICIES: dict[str, type[Policy]] = {
     "random": RandomPolicy,
     "round_robin": RoundRobinPolicy,
@@ -347,6 +439,7 @@ POLICIES: dict[str, type[Policy]] = {
     "greedy_best": GreedyBestPolicy,
     "learner": LearnerPolicy,
     "oracle_healthy": HealthyOraclePolicy,
+    "oracle_probe": ProbingOraclePolicy,
     "oracle": OraclePolicy,
 }
 

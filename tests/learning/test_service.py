@@ -16,6 +16,7 @@ from openani.learning import service as learning_service
 from openani.learning.service import LearningService, tallies_from_rows
 from openani.results.service import ResultIngest
 from openani.selection.learner import ContactModel, DayTally
+from openani.store import ani_status
 from openani.store.engine import Database
 from openani.store.selection import selectable_anis
 from tests.conftest import Tenant
@@ -100,6 +101,29 @@ def test_the_number_with_more_contacts_is_preferred_until_its_healthy_volume(
     # 50 dials a day is the learner's healthy volume: the good number takes exactly that.
     assert [first["ani"], *shown].count(GOOD) == 50
     assert shown[-9:] == [POOR] * 9
+
+
+def test_a_number_that_fills_its_volume_gets_more_until_the_detector_flags_it(
+    db: Database, tenant: Tenant
+) -> None:
+    service = setup(db, tenant)
+    for days_ago, dials in ((3, 50), (2, 52), (1, 54)):
+        report(db, tenant, GOOD, NOW - timedelta(days=days_ago), dials=dials, contacts=dials // 3)
+        report(db, tenant, POOR, NOW - timedelta(days=days_ago), dials=30, contacts=2)
+    good = _ani_id(db, tenant, GOOD)
+    model = LearningService(db).model(tenant.company.id, "America/New_York", NOW)
+    assert dict(model.volumes) == {good: 56}
+    shown = [call(service, tenant, NOW + timedelta(seconds=i))["ani"] for i in range(60)]
+    assert shown.count(GOOD) == 56 and shown[-4:] == [POOR] * 4
+
+    # A rest by hand says nothing about capacity; the detector's flag today does: back to 90%
+    # of the busiest recent day, 54 -> 49, and never under the healthy 50.
+    for actor in ("api", "detector"):
+        with db.write() as conn:
+            ani_status.record(conn, tenant.company.id, good, "active", "resting", "t", actor, NOW)
+        model = LearningService(db).model(tenant.company.id, "America/New_York", NOW)
+        assert dict(model.volumes) == ({good: 56} if actor == "api" else {})
+    assert model.healthy_volume(good) == 50
 
 
 def test_without_evidence_auto_behaves_as_local_rotation(db: Database, tenant: Tenant) -> None:

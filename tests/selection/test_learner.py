@@ -78,6 +78,9 @@ def model_with(**fields: object) -> ContactModel:
         {"quality_strength": 0.0},
         {"healthy_daily": 0},
         {"warmup_days": -1},
+        {"volume_step": -1},
+        {"volume_backoff": 0.0},
+        {"volume_backoff": 1.5},
         {"shortlist_size": -1},
     ],
 )
@@ -309,6 +312,25 @@ def test_pick_respects_healthy_volume_then_caps() -> None:
     hourly = [cand(1), cand(2, hourly_cap=3)]
     assert pick(hourly, {2: used(1, hour=3)}, m) == 1
     assert pick([cand(1, daily_cap=0), cand(2, hourly_cap=0)], {}, m, healthy=False) is None
+
+
+def test_a_learnt_volume_replaces_the_healthy_daily_once_warm() -> None:
+    params = LearnerParams(healthy_daily=10, warmup_days=2)
+    m = model_with(params=params, volumes={1: 14, 2: 14}, age_days={1: 5, 2: 1})
+    assert [m.healthy_volume(i) for i in (1, 2, 3)] == [14, 6, 3]  # 2 still warms up
+    cands = [cand(1), cand(2)]
+    assert pick(cands, {1: used(13), 2: used(6)}, m) == 1
+    assert pick(cands, {1: used(14), 2: used(5)}, m) == 2
+    assert first_usable_per_class(cands, {1: used(13)}.get, m, LOCAL, "FL") == [cands[0]]
+    assert first_usable_per_class(cands, {1: used(14)}.get, m, LOCAL, "FL") == [cands[1]]
+
+
+def test_fit_carries_the_volumes_it_is_given() -> None:
+    numbers = [cand(1), cand(2)]
+    tallies = days(1, "561", range(5), 5, 0.2)
+    m = fit(tallies, {c.ani_id: c for c in numbers}, {}, {}, None, {1: 64})
+    assert m.volumes == {1: 64} and m.healthy_volume(1) == 64
+    assert m.healthy_volume(2) == 12  # never called: the first warm-up day of the default 50
 
 
 def test_pick_ties_go_local_then_least_recently_used() -> None:

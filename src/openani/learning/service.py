@@ -14,13 +14,15 @@ import asyncio
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from openani.assign.snapshot import candidate_of, local_day_hour
 from openani.geo import overlays_of, state_of_area_code
+from openani.inventory.ani_health import DETECTOR_ACTOR
 from openani.selection import Candidate, Prospect
 from openani.selection.burn import BurnParams, BurnSignal, detect_burned
+from openani.selection.capacity import healthy_volumes
 from openani.selection.learner import ContactModel, DayTally, LearnerParams, fit, local_area_codes
 from openani.store import learning as store
 from openani.store import selection as selection_store
@@ -43,6 +45,15 @@ class Evidence:
     numbers: dict[int, Candidate]
     areas_local: dict[str | None, frozenset[str]]
     area_states: dict[str | None, str | None]
+    flagged_at: dict[int, int]  # ani_id -> age in days of its latest detector flag
+
+    def daily_dials(self) -> dict[int, dict[int, int]]:
+        """Age in days -> ani_id -> dials that day (over every prospect area)."""
+        out: dict[int, dict[int, int]] = {}
+        for t in self.tallies:
+            day = out.setdefault(t.age_days, {})
+            day[t.ani_id] = day.get(t.ani_id, 0) + t.dials
+        return out
 
 
 def _candidates(rows: Iterable[SelectableAni]) -> dict[int, Candidate]:
@@ -86,7 +97,7 @@ class LearningService:
         cached = self._models.get(company_id)
         if cached is not None and cached[1] == today and time.monotonic() - cached[0] < REFIT_S:
             return cached[2]
-        return self._refit(company_id, today)
+        return self._refit(company_id, today, time_zone)
 
     async def current(self, company_id: int, time_zone: str, now: datetime) -> ContactModel:
         """As ``model``, for the event loop: a refit (seconds for a large inventory) runs in a
@@ -98,21 +109,29 @@ class LearningService:
             stale = time.monotonic() - cached[0] >= REFIT_S
             if stale and company_id not in self._refitting:
                 self._refitting.add(company_id)
-                task = asyncio.create_task(self._refit_in_thread(company_id, today))
+                task = asyncio.create_task(self._refit_in_thread(company_id, today, time_zone))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
             return cached[2]
-        return await asyncio.to_thread(self._refit, company_id, today)
+        return await asyncio.to_thread(self._refit, company_id, today, time_zone)
 
-    async def _refit_in_thread(self, company_id: int, today: str) -> None:
+    async def _refit_in_thread(self, company_id: int, today: str, time_zone: str) -> None:
         try:
-            await asyncio.to_thread(self._refit, company_id, today)
+            await asyncio.to_thread(self._refit, company_id, today, time_zone)
         finally:
             self._refitting.discard(company_id)
 
-    def _refit(self, company_id: int, today: str) -> ContactModel:
-        e = self.evidence(company_id, today)
-        model = fit(e.tallies, e.numbers, e.areas_local, e.area_states, self.params)
+    def _refit(self, company_id: int, today: str, time_zone: str) -> ContactModel:
+        e = self.evidence(company_id, today, time_zone)
+        p = self.params
+        volumes = healthy_volumes(
+            e.daily_dials(),
+            e.flagged_at,
+            base=p.healthy_daily,
+            step=p.volume_step,
+            backoff=p.volume_backoff,
+        )
+        model = fit(e.tallies, e.numbers, e.areas_local, e.area_states, p, volumes)
         cached = self._models.get(company_id)
         if cached is None or cached[1] <= today:  # a late refit never replaces a newer day's
             self._models[company_id] = (time.monotonic(), today, model)
@@ -126,7 +145,7 @@ class LearningService:
     ) -> tuple[int, list[BurnSignal]]:
         """(numbers with recent calls checked, signals) for the burned-number check."""
         today, _ = local_day_hour(now, time_zone)
-        e = self.evidence(company_id, today)
+        e = self.evidence(company_id, today, time_zone)
         window = max(self.burn.windows)
         checked = len({t.ani_id for t in e.tallies if t.age_days <= window})
         signals = detect_burned(
@@ -134,11 +153,17 @@ class LearningService:
         )
         return checked, signals
 
-    def evidence(self, company_id: int, today: str) -> Evidence:
-        since = (date.fromisoformat(today) - timedelta(days=WINDOW_DAYS)).isoformat()
+    def evidence(self, company_id: int, today: str, time_zone: str) -> Evidence:
+        day0 = date.fromisoformat(today)
+        since = (day0 - timedelta(days=WINDOW_DAYS)).isoformat()
+        # A day and a half more than the window, so that no time zone leaves a flag out.
+        flagged_since = datetime.combine(day0, datetime.min.time(), UTC) - timedelta(
+            days=WINDOW_DAYS + 1.5
+        )
         with self._db.read() as conn:
             anis = selection_store.selectable_anis(conn, company_id)
             rows = store.ani_area_days(conn, company_id, since)
+            flags = store.flags_since(conn, company_id, DETECTOR_ACTOR, flagged_since)
         numbers = _candidates(anis)
         # Statistics name a number with its country code, as dial results carry it.
         tallies = tallies_from_rows(rows, today, {a.country_code + a.number: a.id for a in anis})
@@ -147,4 +172,9 @@ class LearningService:
         for t in tallies:
             if t.area_code is not None and t.area_code not in areas_local:
                 areas_local[t.area_code], area_states[t.area_code] = _area_facts(t.area_code)
-        return Evidence(tallies, numbers, areas_local, area_states)
+        flagged_at: dict[int, int] = {}
+        for ani_id, at in flags:  # oldest first: the latest flag of a number wins
+            age = (day0 - date.fromisoformat(local_day_hour(at, time_zone)[0])).days
+            if 0 <= age <= WINDOW_DAYS:
+                flagged_at[ani_id] = age
+        return Evidence(tallies, numbers, areas_local, area_states, flagged_at)

@@ -19,7 +19,8 @@ label it. The learner therefore ranks numbers by predicted rate but takes a numb
 is under its *healthy* daily volume (``healthy_daily``, 50 dials by default: the practitioners'
 "best" figure, see DOMAIN.md); past that the next-best number is used. Only when every candidate
 is past its healthy volume does it go on to the hard caps. New numbers ramp up over
-``warmup_days``.
+``warmup_days``; established ones may creep past ``healthy_daily`` towards their own capacity
+(``capacity.py``), which the caller passes in as ``volumes``.
 
 Pure: inputs are the daily tallies the caller keeps (the product reads them from its statistics,
 the simulator from its own counters); the result is an immutable ``ContactModel``.
@@ -57,6 +58,10 @@ class LearnerParams:
     class_strength: float = 30.0  # pseudo-dials pulling an (area, class) rate to its expectation
     quality_strength: float = 5.0  # pseudo expected contacts pulling a number's quality to 1
     healthy_daily: int = 50  # dials per number per day the learner stays under when it can
+    # Each number's healthy volume then creeps up by this much a day while it fills it, and
+    # backs off to this share of its busiest day when it is flagged (see selection/capacity.py).
+    volume_step: int = 2
+    volume_backoff: float = 0.9
     warmup_days: int = 3  # a new number's healthy volume ramps up over this many days
     shortlist_size: int = 64  # how far down the company-wide ranking a choice reads
 
@@ -70,8 +75,10 @@ class LearnerParams:
                 raise ValueError(f"{name} must be > 0")
         if self.healthy_daily < 1:
             raise ValueError(f"healthy_daily must be >= 1, got {self.healthy_daily}")
-        if self.warmup_days < 0 or self.shortlist_size < 0:
-            raise ValueError("warmup_days and shortlist_size must be >= 0")
+        if self.warmup_days < 0 or self.shortlist_size < 0 or self.volume_step < 0:
+            raise ValueError("warmup_days, shortlist_size and volume_step must be >= 0")
+        if not 0.0 < self.volume_backoff <= 1.0:
+            raise ValueError(f"volume_backoff must be in (0, 1], got {self.volume_backoff}")
 
 
 def local_area_codes(prospect: Prospect, overlays: Iterable[str]) -> frozenset[str]:
@@ -111,6 +118,8 @@ class ContactModel:
     state_shortlists: Mapping[str, tuple[int, ...]]
     age_days: Mapping[int, int]  # days since a number's oldest tally in the window
     evidence: int = 0  # dials behind the model, for reports
+    # Healthy daily volumes learnt per number (selection/capacity.py); absent: healthy_daily.
+    volumes: Mapping[int, int] = field(default_factory=dict)
     # Per segment of a candidate pool, the rankings' candidates that belong to it: the same for
     # every call until the model is refitted, so filtered once (see policy._listed).
     memo: dict[object, tuple[Candidate, ...]] = field(
@@ -146,7 +155,10 @@ class ContactModel:
 
     def healthy_volume(self, ani_id: int) -> int:
         """Today's healthy dials for this number, lower while it warms up."""
-        return self.healthy_volume_at(self.age_days.get(ani_id, 0))
+        age = self.age_days.get(ani_id, 0)
+        if age >= self.params.warmup_days:
+            return self.volumes.get(ani_id, self.params.healthy_daily)
+        return self.healthy_volume_at(age)
 
     def healthy_volume_at(self, age_days: int) -> int:
         p = self.params
@@ -167,8 +179,11 @@ def fit(
     areas_local: Mapping[str | None, frozenset[str]],
     area_states: Mapping[str | None, str | None],
     params: LearnerParams | None = None,
+    volumes: Mapping[int, int] | None = None,
 ) -> ContactModel:
     """Fit the model; tallies of numbers not in ``numbers`` are ignored.
+
+    ``volumes``: the numbers' learnt healthy daily volumes (``capacity.healthy_volumes``).
 
     ``areas_local`` and ``area_states`` describe each prospect area code that appears (its local
     codes and its state), so the match class of a past call can be recomputed.
@@ -244,6 +259,7 @@ def fit(
         state_shortlists={st: tuple(v) for st, v in per_state.items()},
         age_days=oldest,
         evidence=evidence,
+        volumes=dict(volumes or {}),
     )
 
 
@@ -280,6 +296,7 @@ def pick_learned(
     warm = p.warmup_days
     ramp = [model.healthy_volume_at(age) for age in range(warm)]
     ages = model.age_days
+    volumes = model.volumes
     best: Candidate | None = None
     best_cls: MatchClass = "distant"
     best_score = -1.0
@@ -299,7 +316,7 @@ def pick_learned(
             continue
         if within_healthy:
             age = ages.get(c.ani_id, 0) if warm else warm
-            if dials >= (healthy if age >= warm else ramp[age]):
+            if dials >= (volumes.get(c.ani_id, healthy) if age >= warm else ramp[age]):
                 continue
         cls: MatchClass
         # rank: the tie-break when predictions are equal (e.g. no evidence yet), local presence
