@@ -372,11 +372,11 @@ class ProbingOraclePolicy(HealthyOraclePolicy):
     """
 
     name = "oracle_probe"
-    step = 10
+    step = 2  # as the learner; 5 a day costs 2 points, 10 a day 13 (labels, then rests)
     notice_dials = 20
     rest_days = 7
     backoff = 0.9
-    max_cap = UNCAPPED
+    max_cap = LearnerPolicy.daily_cap  # the hard cap the learner runs under
 
     def __init__(self, world: World, rng: random.Random, reputation: Reputation) -> None:
         super().__init__(world, rng, reputation)

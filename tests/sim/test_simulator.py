@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from benchmarks.sim.policies import POLICIES
+from benchmarks.sim.policies import POLICIES, ProbingOraclePolicy, make_policy
 from benchmarks.sim.run import RunResult, simulate, table
 from benchmarks.sim.world import (
     REST_MAX_DIALS,
@@ -145,3 +145,22 @@ def test_healthy_oracle_sits_between_learner_and_oracle() -> None:
     got = {p: simulate(sc, 1, p).contact_rate for p in ("learner", "oracle_healthy", "oracle")}
     assert got["oracle"] >= got["oracle_healthy"] * 0.98
     assert got["oracle_healthy"] >= got["learner"] * 0.98
+
+
+def test_probing_oracle_creeps_only_numbers_that_filled_their_cap_and_backs_off() -> None:
+    world = build_world(5, SMALL)
+    rep = Reputation(world)
+    probe = make_policy("oracle_probe", world, rep, 0)
+    assert isinstance(probe, ProbingOraclePolicy)
+    a, b = world.anis[0].ani_id, world.anis[1].ani_id
+    probe.today[a], probe.today[b] = 50, 49
+    probe.start_day(1)
+    assert (probe.cap[a], probe.cap[b]) == (52, 50)
+    # Labelled at 60 dials: noticed after notice_dials labelled dials, rested, backed off.
+    rep.labelled.add(a)
+    probe.today[a] = 60
+    probe.start_hour(3)
+    for _ in range(probe.notice_dials):
+        probe.observe(a, answered=False)
+    assert a in probe.resting and a in probe.found
+    assert probe.cap[a] == 52  # min(current cap, max(50, 0.9 * 60))
