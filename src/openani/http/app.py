@@ -39,6 +39,7 @@ from openani.results.service import ResultIngest
 from openani.results.stats import StatsService
 from openani.selection.burn import BurnSignal
 from openani.settings import Settings
+from openani.store.checkpoint import WalCheckpointer
 from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.tenancy import Authenticator
@@ -62,7 +63,11 @@ def create_app(
 ) -> Starlette:
     """``detect`` replaces the burned-number detector behind POST /dialer/anis/health-check
     (tests inject fixed signals); by default it is the learner's test on the statistics."""
-    db = db or Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    db = db or Database(
+        settings.database_url,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        checkpoint_in_background=True,
+    )
     snapshots = SnapshotCache(db)
     learning = LearningService(db)
 
@@ -112,7 +117,7 @@ def create_app(
         return HTMLResponse(docs_html)
 
     @contextlib.asynccontextmanager
-    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(application: Starlette) -> AsyncIterator[None]:
         # Simulated time lives in requests only, so a simulation asks for its checks itself.
         timer = settings.health_check_s > 0 and not settings.simulated_clock
         task = (
@@ -120,7 +125,13 @@ def create_app(
             if timer
             else None
         )
+        checkpointer = WalCheckpointer(db) if db.checkpoint_in_background else None
+        application.state.checkpointer = checkpointer
+        if checkpointer is not None:
+            checkpointer.start()
         yield
+        if checkpointer is not None:
+            checkpointer.stop()
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -32,9 +32,18 @@ def sqlalchemy_url(database_url: str) -> str:
 
 
 class Database:
-    def __init__(self, database_url: str, *, sqlite_synchronous: str = "NORMAL") -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        sqlite_synchronous: str = "NORMAL",
+        checkpoint_in_background: bool = False,
+    ) -> None:
+        """``checkpoint_in_background``: SQLite leaves WAL checkpoints to a
+        ``store.checkpoint.WalCheckpointer`` that the owner runs (servers do)."""
         self.url = sqlalchemy_url(database_url)
         self.is_sqlite = self.url.startswith("sqlite")
+        self.checkpoint_in_background = checkpoint_in_background and self.is_sqlite
         if self.is_sqlite:
             self.engine = self._sqlite_engine(sqlite_synchronous)
         elif self.url.startswith("postgresql"):
@@ -64,7 +73,8 @@ class Database:
             cursor.execute("PRAGMA busy_timeout=10000")
             # Checkpoints write the WAL back into the database and sync it; at the default of
             # 1,000 pages a busy server checkpoints every few hundred calls and stalls on disk.
-            cursor.execute("PRAGMA wal_autocheckpoint=20000")
+            autocheckpoint = 0 if self.checkpoint_in_background else 20000
+            cursor.execute(f"PRAGMA wal_autocheckpoint={autocheckpoint}")
             cursor.execute("PRAGMA cache_size=-65536")
             cursor.execute("PRAGMA mmap_size=268435456")
             cursor.execute("PRAGMA foreign_keys=ON")
