@@ -167,7 +167,13 @@ class NextAniService:
 
         for _attempt in range(MAX_CLAIM_ATTEMPTS):
             choice = choose_ani(
-                resolved.prospect, pool, snapshot.usage, options, areas=self._areas, rng=self._rng
+                resolved.prospect,
+                pool,
+                snapshot.usage,
+                options,
+                areas=self._areas,
+                rng=self._rng,
+                winners=snapshot.winners,
             )
             if isinstance(choice, NoChoice):
                 raise NoAvailableAni(_refusal(choice, groups))

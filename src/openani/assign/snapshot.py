@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from openani.inventory.status import SELECTABLE_STATUSES, effective_status
 from openani.selection import Candidate, CandidatePool, Usage
+from openani.selection.pool import Cell
 from openani.store import selection as store
 from openani.store.engine import Database
 from openani.store.selection import CampaignConfig, CompanyDefaults, SelectableAni, UsageRow
@@ -61,6 +62,36 @@ def candidate_of(ani: SelectableAni, *, daily_cap: int, hourly_cap: int | None) 
     )
 
 
+class CellWinners:
+    """The snapshot's ``CellWinnerMemo``: a cell's winner stays valid until a number of the
+    cell's area code is counted (cells are keyed by area code, so that covers every number of
+    the cell) or the counters are reloaded."""
+
+    __slots__ = ("_area_changes", "_known")
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[Cell, int, Candidate | None]] = {}
+        self._area_changes: dict[str | None, int] = {}
+
+    def winner(self, cell: Cell) -> tuple[bool, Candidate | None]:
+        entry = self._known.get(id(cell))
+        # ``is``: an id may be reused by a new cell once an old pool is gone.
+        if entry is None or entry[0] is not cell:
+            return False, None
+        if entry[1] != self._area_changes.get(cell[0].area_code, 0):
+            return False, None
+        return True, entry[2]
+
+    def remember(self, cell: Cell, winner: Candidate | None) -> None:
+        self._known[id(cell)] = (cell, self._area_changes.get(cell[0].area_code, 0), winner)
+
+    def counted(self, area_code: str | None) -> None:
+        self._area_changes[area_code] = self._area_changes.get(area_code, 0) + 1
+
+    def clear(self) -> None:
+        self._known.clear()
+
+
 @dataclass(slots=True)
 class CompanySnapshot:
     company_id: int
@@ -76,6 +107,11 @@ class CompanySnapshot:
     usage: dict[int, Usage] = field(default_factory=dict)
     pools: dict[PoolKey, CandidatePool] = field(default_factory=dict)
     groups: dict[frozenset[str] | None, int] = field(default_factory=dict)
+    winners: CellWinners = field(default_factory=CellWinners)
+    area_of: dict[int, str | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.area_of = {a.id: a.area_code for a in self.anis}
 
     def pool(self, groups: frozenset[str] | None, campaign: CampaignConfig) -> CandidatePool:
         key: PoolKey = (groups, campaign.daily_cap, campaign.hourly_cap)
@@ -83,6 +119,7 @@ class CompanySnapshot:
         if found is None:
             if len(self.pools) >= MAX_POOLS_PER_COMPANY:
                 self.pools.clear()
+                self.winners.clear()
             found = self.pools[key] = CandidatePool(self._candidates(groups, campaign))
         return found
 
@@ -108,6 +145,7 @@ class CompanySnapshot:
             return
         self.day, self.hour = day, hour
         self.usage = {}
+        self.winners.clear()
         for row in load():
             self.absorb(
                 row.ani_id,
@@ -119,6 +157,7 @@ class CompanySnapshot:
             )
 
     def reserve(self, ani_id: int, now: datetime) -> None:
+        self.winners.counted(self.area_of.get(ani_id))
         usage = self.usage.get(ani_id)
         if usage is None:
             usage = self.usage[ani_id] = Usage()
@@ -135,6 +174,7 @@ class CompanySnapshot:
         dials_this_hour: int,
         last_assigned_at: datetime,
     ) -> None:
+        self.winners.counted(self.area_of.get(ani_id))
         usage = self.usage.get(ani_id)
         if usage is None:
             usage = self.usage[ani_id] = Usage()

@@ -4,11 +4,11 @@ Pure: no clock, no I/O, no globals. Time enters only through ``Usage.last_assign
 randomness only through the ``rng`` argument, so every decision can be replayed from its inputs.
 
 Cost: a choice reads the counters of the levels it walks, and stops at the first level with a
-number under cap, so the usual call touches one area code's numbers (a few to tens of µs). The
-"any" rung and the all-capped case read every number of the country (O(n): several ms at 20,000
-numbers). That is the price of reading counters at choice time; making it sub-linear needs a
-cache that trusts ``last_assigned_at`` never to decrease, which would make answers depend on
-call history, so it is left out until profiles show deep fallbacks matter.
+number under cap, so the usual call touches one area code's numbers (a few to tens of µs). A
+state or "any" rung reads every number of its cells (O(n): ms at 20,000 numbers) unless the
+caller passes a memo of each cell's LRU winner (``pool.CellWinnerMemo``; the service does), which
+it must keep exact: then only cells dialled since are read again. The all-capped case still
+reads every number.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .learner import (
     match_class,
     pick_learned,
 )
-from .pool import CandidatePool, Cell, Segment
+from .pool import CandidatePool, Cell, CellWinnerMemo, Segment
 from .types import (
     AreaCodeMap,
     AssignmentType,
@@ -55,10 +55,13 @@ def choose_ani(
     *,
     areas: AreaCodeMap,
     rng: random.Random,
+    winners: CellWinnerMemo | None = None,
 ) -> Choice | NoChoice:
     """Choose the ANI for one outbound call, or say why none can be given.
 
     ``usage`` maps ``ani_id`` to current counters; a missing entry means the number is unused.
+    ``winners``: optional memo of LRU winners per cell (see ``pool.CellWinnerMemo``), which
+    must agree with ``usage``; the choice is the same with or without it.
     """
     country = normalize_country_code(prospect.country_code)
     seg = pool.segment(country)
@@ -117,7 +120,12 @@ def choose_ani(
         if best_level is None:
             best_level = level
         lru = mode == "lru"
-        chosen = _pick_lru(cells, get) if lru else _pick_uniform(seg.all, cells, get, rng)
+        if not lru:
+            chosen = _pick_uniform(seg.all, cells, get, rng)
+        elif winners is None:
+            chosen = _pick_lru(cells, get)
+        else:
+            chosen = _pick_lru_remembered(cells, get, winners)
         if chosen is not None:
             return _choice(chosen, level, requested, over_cap=False, brand_ignored=brand_ignored)
 
@@ -335,6 +343,21 @@ def _pick_lru(cells: Iterable[Cell], get: UsageGetter) -> Candidate | None:
             best_dials = dials
             best_id = c.ani_id
     return best
+
+
+def _pick_lru_remembered(
+    cells: Iterable[Cell], get: UsageGetter, winners: CellWinnerMemo
+) -> Candidate | None:
+    """``_pick_lru`` over each cell's winner, scanning only cells the memo does not know."""
+    best: list[Candidate] = []
+    for cell in cells:
+        known, winner = winners.winner(cell)
+        if not known:
+            winner = _pick_lru((cell,), get)
+            winners.remember(cell, winner)
+        if winner is not None:
+            best.append(winner)
+    return _pick_lru((tuple(best),), get)
 
 
 def _pick_least_used(cells: Iterable[Cell], get: UsageGetter) -> Candidate:

@@ -1,8 +1,8 @@
 """The candidate index, built once per inventory and reused across calls.
 
 Only static facts are indexed. Usage counters are deliberately not part of the index: they change
-on every dial, and keeping a sorted structure in step with them would need the caller to notify
-the pool of each change. Instead each choice scans just the cells its ladder level needs.
+on every dial. Each choice scans just the cells its ladder level needs, or asks a
+``CellWinnerMemo`` that the owner of the counters keeps valid for the cells nobody dialled since.
 
 Candidates are grouped into *cells* keyed by (area code, state, toll-free). Every ladder level is
 a union of cells (an area code, a state, the toll-free set, everything), so a level is a short
@@ -12,11 +12,25 @@ list of cell ids, and a choice can skip cells an earlier level already scanned.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
 
 from .types import Candidate, normalize_country_code
 
 Cell = tuple[Candidate, ...]
 _CellKey = tuple[str | None, str | None, bool]
+
+
+class CellWinnerMemo(Protocol):
+    """Remembered least-recently-used winners of cells, kept valid by whoever owns the usage
+    counters: an entry must be dropped when the counters of any number of its cell change, or
+    when the day or hour rolls over. A large level (a state, "any") then costs one lookup per
+    cell instead of a scan of every number; ``choose_ani`` works the same without one."""
+
+    def winner(self, cell: Cell) -> tuple[bool, Candidate | None]:
+        """(known, the cell's LRU number under cap, or None if all are capped)."""
+        ...
+
+    def remember(self, cell: Cell, winner: Candidate | None) -> None: ...
 
 
 class Segment:
