@@ -56,6 +56,22 @@ def test_a_server_database_leaves_checkpoints_to_the_thread(sqlite_file: Path) -
         server.dispose()
 
 
+def test_a_long_log_is_started_over(sqlite_file: Path) -> None:
+    db = Database(f"sqlite:///{sqlite_file}", checkpoint_in_background=True)
+    try:
+        checkpointer = WalCheckpointer(db, restart_frames=20)
+        _write_rows(db, 500)
+        checkpointer.checkpoint()
+        assert checkpointer.restarts == 1
+        assert checkpointer.last is not None and checkpointer.last[1] > 20
+        _write_rows(db, 1)  # this writer finds the log checkpointed and starts it over
+        checkpointer.checkpoint()
+        assert checkpointer.restarts == 1
+        assert checkpointer.last is not None and 0 < checkpointer.last[1] < 20
+    finally:
+        db.dispose()
+
+
 def test_postgres_has_no_checkpointer() -> None:
     db = Database("postgresql://nobody@127.0.0.1:1/none", checkpoint_in_background=True)
     assert not db.checkpoint_in_background
