@@ -118,3 +118,14 @@ def test_no_timer_under_a_simulated_clock(
 
 def _status(api: Api, number: str) -> str:
     return str(api.get("/dialer/anis", params={"number": number}).json()["status"])
+
+
+def test_the_ani_stats_show_each_numbers_healthy_volume(api: Api) -> None:
+    _setup(api)
+    today = datetime.now(NY).replace(hour=10, minute=0, second=0, microsecond=0)
+    for days_ago, dials in ((3, 50), (2, 52), (1, 54)):  # fills its volume three days running
+        _report(api, STEADY, today - timedelta(days=days_ago), dials=dials, contacts=10)
+        _report(api, BURNED, today - timedelta(days=days_ago), dials=30, contacts=5)
+    page = api.get("/dialer/stats/anis").json()
+    volumes = {item["number"]: item["healthy_volume"] for item in page["items"]}
+    assert volumes == {STEADY: 56, BURNED: 50}

@@ -102,6 +102,7 @@ def create_app(
             db, detect=detect or detect_burned, on_change=snapshots.invalidate
         ),
         ani_history=AniHistoryService(db),
+        learning=learning,
     )
     for spec in RESOURCES:
         context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)

@@ -19,6 +19,7 @@ from openani.inventory.ani_health import AniHealthService
 from openani.inventory.ani_history import AniHistoryService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
+from openani.learning.service import LearningService
 from openani.results.queries import ResultQueries
 from openani.results.service import ResultIngest
 from openani.results.stats import StatsService
@@ -41,6 +42,7 @@ class AppContext:
     audit: AuditService
     ani_health: AniHealthService
     ani_history: AniHistoryService
+    learning: LearningService
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 

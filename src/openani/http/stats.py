@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from pydantic import create_model
 from starlette.requests import Request
@@ -53,6 +54,9 @@ class AniFigures(WindowFigures):
     area_code: str | None
     state: str | None
     status: str
+    # Dials a day the learner keeps the number under today: 50 to start, lower while a new
+    # number warms up, creeping up while it fills it (see selection/capacity.py).
+    healthy_volume: int
 
 
 def _page(name: str, item: type[Output]) -> type[Output]:
@@ -68,7 +72,10 @@ def _page(name: str, item: type[Output]) -> type[Output]:
 
 async def ani_stats(request: Request) -> Response:
     company = company_of(request)
-    return JSONResponse(context_of(request).stats.anis(company, request.query_params))
+    context = context_of(request)
+    model = await context.learning.current(company.id, company.time_zone, datetime.now(UTC))
+    body = context.stats.anis(company, request.query_params, model.healthy_volume)
+    return JSONResponse(body)
 
 
 def _grouped(

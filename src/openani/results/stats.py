@@ -7,7 +7,7 @@ percentage with two decimals, null when its denominator is zero.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -96,7 +96,14 @@ class StatsService:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def anis(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
+    def anis(
+        self,
+        company: Company,
+        query: Mapping[str, str],
+        healthy_volume: Callable[[int], int] | None = None,
+    ) -> dict[str, Any]:
+        """``healthy_volume``: the learner's healthy daily volume of a number (by ani id), shown
+        with its figures when given."""
         _check_known(query, ("number", "area_code", "state", "campaign", "status"))
         window = parse_window(query, company.time_zone)
         limit = _limit(query)
@@ -125,6 +132,7 @@ class StatsService:
                 "state": row.state,
                 "status": effective_status(row.status, _aware(row.paused_until), now),
                 **_shape(row),
+                **({} if healthy_volume is None else {"healthy_volume": healthy_volume(row.id)}),
             }
             for row in rows[:limit]
         ]
