@@ -72,6 +72,29 @@ def test_a_long_log_is_started_over(sqlite_file: Path) -> None:
         db.dispose()
 
 
+def test_a_restart_gives_up_quickly_while_a_long_reader_holds_the_old_log(
+    sqlite_file: Path,
+) -> None:
+    db = Database(f"sqlite:///{sqlite_file}", checkpoint_in_background=True)
+    try:
+        checkpointer = WalCheckpointer(db, restart_frames=20)
+        _write_rows(db, 500)
+        with db.read() as reader:  # a refit reading for seconds, on the old snapshot
+            reader.exec_driver_sql("SELECT count(*) FROM filler").scalar_one()
+            _write_rows(db, 500)
+            started = time.monotonic()
+            checkpointer.checkpoint()
+            waited = time.monotonic() - started
+            _write_rows(db, 1)  # writers go on
+        assert waited < 2.0  # the connection's own busy timeout is 10 s
+        assert checkpointer.restarts == 0 and checkpointer.last is not None
+        assert checkpointer.last[0] == 1  # busy: the next pass tries again
+        checkpointer.checkpoint()
+        assert checkpointer.restarts == 1
+    finally:
+        db.dispose()
+
+
 def test_postgres_has_no_checkpointer() -> None:
     db = Database("postgresql://nobody@127.0.0.1:1/none", checkpoint_in_background=True)
     assert not db.checkpoint_in_background

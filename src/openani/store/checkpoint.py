@@ -12,8 +12,10 @@ PASSIVE alone is not enough: SQLite starts the log over only when a writer finds
 checkpointed, which never happens while writers keep appending during each checkpoint (the log
 grew past 1 GB in a 15-second benchmark). Past ``RESTART_FRAMES`` a RESTART checkpoint follows:
 it holds writers back while it copies what the PASSIVE one left (a few seconds' worth) and syncs,
-after which the next writer starts the log over. That is a short pause every few seconds under
-full load instead of the long one of an automatic checkpoint, with the same bound on the log.
+after which the next writer starts the log over. It waits at most ``RESTART_WAIT_MS`` for
+readers still on the old log, and otherwise tries again at the next pass. That is a short
+pause every few seconds under full load instead of the long one of an automatic checkpoint,
+with the same bound on the log.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import logging
 import threading
 from typing import Any
 
-from openani.store.engine import Database
+from openani.store.engine import BUSY_TIMEOUT_MS, Database
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,9 @@ CHECKPOINT_INTERVAL_S = 3.0
 # Past this many frames (4 KiB pages: the bound of automatic checkpoints before), a RESTART
 # checkpoint follows the PASSIVE one.
 RESTART_FRAMES = 20_000
+# How long a RESTART may wait for readers (a refit or a report reading for seconds) while it
+# holds writers back; past that it gives up until the next pass rather than stall every claim.
+RESTART_WAIT_MS = 50
 
 
 class WalCheckpointer:
@@ -72,9 +77,13 @@ class WalCheckpointer:
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
                 busy, frames, done = cursor.fetchone()
                 if frames > self._restart_frames:
-                    cursor.execute("PRAGMA wal_checkpoint(RESTART)")
-                    busy, frames, done = cursor.fetchone()
-                    self.restarts += 1
+                    cursor.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
+                    try:
+                        cursor.execute("PRAGMA wal_checkpoint(RESTART)")
+                        busy, frames, done = cursor.fetchone()
+                    finally:
+                        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                    self.restarts += 0 if busy else 1
                 self.last = (int(busy), int(frames), int(done))
                 self.runs += 1
             finally:
@@ -86,5 +95,5 @@ class WalCheckpointer:
         while not self._stop.wait(self._interval_s):
             try:
                 self.checkpoint()
-            except Exception:  # the next second tries again; the log only grows meanwhile
+            except Exception:  # the next pass tries again; the log only grows meanwhile
                 log.exception("WAL checkpoint failed")

@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
 _WRITE = "openani_write"
+# How long a connection waits for another's lock before SQLITE_BUSY.
+BUSY_TIMEOUT_MS = 10_000
 
 
 def sqlalchemy_url(database_url: str) -> str:
@@ -70,7 +72,7 @@ class Database:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA synchronous={synchronous}")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             # Checkpoints write the WAL back into the database and sync it; at the default of
             # 1,000 pages a busy server checkpoints every few hundred calls and stalls on disk.
             autocheckpoint = 0 if self.checkpoint_in_background else 20000
