@@ -108,7 +108,8 @@ class CompanySnapshot:
     pools: dict[PoolKey, CandidatePool] = field(default_factory=dict)
     groups: dict[frozenset[str] | None, int] = field(default_factory=dict)
     winners: CellWinners = field(default_factory=CellWinners)
-    area_of: dict[int, str | None] = field(default_factory=dict)
+    # Which area code's remembered winner a counted dial invalidates.
+    area_of: dict[int, str | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.area_of = {a.id: a.area_code for a in self.anis}
