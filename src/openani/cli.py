@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from openani.observability import logs
 from openani.settings import Settings, database_url_from_env
 from openani.store import backup, migrate
 from openani.store import companies as company_store
@@ -37,10 +43,27 @@ def _ensure_migrated(db: Database) -> None:
         raise SystemExit("the database schema is not current: run `openani db upgrade` first")
 
 
+def shown_database(url: str) -> str:
+    """The database URL without user name or password, for the log."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return "(unparsable database URL)"
+    return parsed.set(username=None, password=None).render_as_string(hide_password=True)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    # Workers read their settings from the environment: flags given here go there.
+    if args.log_level is not None:
+        os.environ["OPENANI_LOG_LEVEL"] = args.log_level
+    if args.access_log is not None:
+        os.environ["OPENANI_ACCESS_LOG"] = "1" if args.access_log else "0"
+    if args.development:
+        os.environ["OPENANI_DEVELOPMENT"] = "1"
     settings = Settings.from_env(args.database_url)
+    logs.configure(settings.log_level)
     db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     _ensure_migrated(db)
     with db.write() as conn:
@@ -57,17 +80,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.simulated_clock:
         print("Simulated clock: /dialer/next reads the time from X-Simulated-Time (tests only)")
         os.environ["OPENANI_SIMULATED_CLOCK"] = "1"
-    uvicorn.run(
-        "openani.http.app:app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="warning",
-        access_log=False,
-        http="httptools",
-        loop="uvloop" if sys.platform != "win32" else "asyncio",
+    metrics_dir = None
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Workers share their metrics through files here, so any worker answers a scrape for all.
+        metrics_dir = tempfile.mkdtemp(prefix="openani-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    logging.getLogger("openani").info(
+        "openani listening on http://%s:%d with %d worker%s",
+        args.host,
+        args.port,
+        args.workers,
+        "" if args.workers == 1 else "s",
+        extra={
+            "address": f"{args.host}:{args.port}",
+            "database": shown_database(settings.database_url),
+            "workers": args.workers,
+            "log_level": settings.log_level,
+            "access_log": settings.access_log,
+        },
     )
+    try:
+        uvicorn.run(
+            "openani.http.app:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="warning",
+            log_config=None,  # uvicorn's loggers go through openani's JSON writer
+            access_log=False,  # openani writes its own access log (with request ids)
+            http="httptools",
+            loop="uvloop" if sys.platform != "win32" else "asyncio",
+        )
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 
@@ -170,6 +217,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--log-level",
+        choices=logs.LEVELS,
+        default=None,
+        help="log level (default: $OPENANI_LOG_LEVEL, else info)",
+    )
+    serve.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="one JSON log line per request (default: $OPENANI_ACCESS_LOG, else on)",
+    )
+    serve.add_argument(
+        "--development",
+        action="store_true",
+        help="development mode: webhooks may use http:// to a loopback address",
+    )
     serve.add_argument(
         "--simulated-clock",
         action="store_true",

@@ -18,6 +18,11 @@ DEFAULT_MAX_IN_FLIGHT = 512
 # The detector's shortest window is today: checking every 15 minutes rests a burned number
 # within a quarter hour of the evidence being there, at the cost of one read per company.
 DEFAULT_HEALTH_CHECK_S = 900.0
+DEFAULT_WEBHOOK_POLL_S = 1.0
+DEFAULT_WEBHOOK_RETRY_BASE_S = 30.0
+DEFAULT_WEBHOOK_RETRY_MAX_S = 3600.0
+DEFAULT_WEBHOOK_RETRY_WINDOW_S = 24 * 3600.0
+DEFAULT_WEBHOOK_TIMEOUT_S = 10.0
 
 
 def database_url_from_env() -> str:
@@ -43,6 +48,20 @@ class Settings:
     simulated_clock: bool = False
     # Seconds between automatic burned-number checks of every company; 0: only on request.
     health_check_s: float = DEFAULT_HEALTH_CHECK_S
+    # Logs: the level (debug, info, warning, error) and one JSON line per request.
+    log_level: str = "info"
+    access_log: bool = True
+    # When set, GET /metrics asks for "Authorization: Bearer <token>".
+    metrics_token: str | None = None
+    # Development only: webhooks may then use http:// to a loopback address.
+    development: bool = False
+    # Webhook delivery: how often the outbox is polled, the first retry delay (doubled at each
+    # failure up to the maximum), how long a delivery is retried, the timeout of one attempt.
+    webhook_poll_s: float = DEFAULT_WEBHOOK_POLL_S
+    webhook_retry_base_s: float = DEFAULT_WEBHOOK_RETRY_BASE_S
+    webhook_retry_max_s: float = DEFAULT_WEBHOOK_RETRY_MAX_S
+    webhook_retry_window_s: float = DEFAULT_WEBHOOK_RETRY_WINDOW_S
+    webhook_timeout_s: float = DEFAULT_WEBHOOK_TIMEOUT_S
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -57,6 +76,19 @@ class Settings:
             max_in_flight=int(_number("OPENANI_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)),
             simulated_clock=os.environ.get("OPENANI_SIMULATED_CLOCK") == "1",
             health_check_s=_number("OPENANI_HEALTH_CHECK_S", DEFAULT_HEALTH_CHECK_S),
+            log_level=os.environ.get("OPENANI_LOG_LEVEL", "info").lower(),
+            access_log=_flag("OPENANI_ACCESS_LOG", True),
+            metrics_token=os.environ.get("OPENANI_METRICS_TOKEN") or None,
+            development=_flag("OPENANI_DEVELOPMENT", False),
+            webhook_poll_s=_number("OPENANI_WEBHOOK_POLL_S", DEFAULT_WEBHOOK_POLL_S),
+            webhook_retry_base_s=_number(
+                "OPENANI_WEBHOOK_RETRY_BASE_S", DEFAULT_WEBHOOK_RETRY_BASE_S
+            ),
+            webhook_retry_max_s=_number("OPENANI_WEBHOOK_RETRY_MAX_S", DEFAULT_WEBHOOK_RETRY_MAX_S),
+            webhook_retry_window_s=_number(
+                "OPENANI_WEBHOOK_RETRY_WINDOW_S", DEFAULT_WEBHOOK_RETRY_WINDOW_S
+            ),
+            webhook_timeout_s=_number("OPENANI_WEBHOOK_TIMEOUT_S", DEFAULT_WEBHOOK_TIMEOUT_S),
         )
 
 
@@ -71,3 +103,15 @@ def _number(name: str, default: float) -> float:
     if value < 0:
         raise ValueError(f"{name} must not be negative, got {raw!r}")
     return value
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false (1/0, yes/no, on/off), got {raw!r}")

@@ -18,7 +18,16 @@ from openani import geo
 from openani.assign.service import NextAniService
 from openani.assign.snapshot import SnapshotCache
 from openani.audit import AuditService
-from openani.http import ani_health, audit, company_settings, health, next_ani, results, stats
+from openani.http import (
+    ani_health,
+    audit,
+    company_settings,
+    health,
+    metrics,
+    next_ani,
+    results,
+    stats,
+)
 from openani.http.context import AppContext
 from openani.http.errors import EXCEPTION_HANDLERS
 from openani.http.openapi import build_openapi, docs_page
@@ -33,6 +42,9 @@ from openani.inventory.service import ResourceService
 from openani.inventory.specs import RESOURCES
 from openani.learning.schedule import run_periodically
 from openani.learning.service import LearningService
+from openani.observability import logs
+from openani.observability.middleware import RequestObserver
+from openani.observability.scrape import DatabaseGauges, Exposition
 from openani.ratelimit import RateLimiter
 from openani.results.queries import ResultQueries
 from openani.results.service import ResultIngest
@@ -47,6 +59,7 @@ from openani.tenancy import Authenticator
 
 def all_operations() -> list[Operation]:
     operations = list(health.OPERATIONS)
+    operations.extend(metrics.OPERATIONS)
     for spec in RESOURCES:
         operations.extend(resource_operations(spec))
     operations.extend(company_settings.OPERATIONS)
@@ -103,6 +116,7 @@ def create_app(
         ),
         ani_history=AniHistoryService(db),
         learning=learning,
+        exposition=Exposition(DatabaseGauges(db)),
     )
     for spec in RESOURCES:
         context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)
@@ -146,7 +160,10 @@ def create_app(
             Route("/docs", docs, methods=["GET"], include_in_schema=False),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[Middleware(InFlightLimit, max_in_flight=settings.max_in_flight)],
+        middleware=[
+            Middleware(RequestObserver, access_log=settings.access_log),
+            Middleware(InFlightLimit, max_in_flight=settings.max_in_flight),
+        ],
     )
     app.state.context = context
     return app
@@ -154,7 +171,9 @@ def create_app(
 
 def app_from_env() -> Starlette:
     """Factory for uvicorn workers, which each build their own app from the environment."""
-    app = create_app(Settings.from_env())
+    settings = Settings.from_env()
+    logs.configure(settings.log_level)
+    app = create_app(settings)
     geo.warm_up()
     # The geo indexes and the imported modules live as long as the process: moved out of the
     # collector's view, full collections stop re-scanning them, which cut tail latency.

@@ -20,6 +20,7 @@ from openani.inventory.ani_history import AniHistoryService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.learning.service import LearningService
+from openani.observability.scrape import Exposition
 from openani.results.queries import ResultQueries
 from openani.results.service import ResultIngest
 from openani.results.stats import StatsService
@@ -43,6 +44,7 @@ class AppContext:
     ani_health: AniHealthService
     ani_history: AniHistoryService
     learning: LearningService
+    exposition: Exposition
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 

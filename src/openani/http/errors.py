@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from openani.errors import OpenAniError
 from openani.http.responses import error_response
+from openani.observability.logs import REQUEST_ID
 
 log = logging.getLogger("openani.http")
 
@@ -32,7 +33,14 @@ async def http_error(_request: Request, exc: Exception) -> Response:
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     # The path only: query strings may carry a company GUID.
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return error_response(500, "internal_error", "internal server error")
+    # Answered outside the request observer, which adds the id to every other answer.
+    request_id = REQUEST_ID.get()
+    return error_response(
+        500,
+        "internal_error",
+        "internal server error",
+        headers={"X-Request-Id": request_id} if request_id else None,
+    )
 
 
 EXCEPTION_HANDLERS = {

@@ -1,0 +1,1 @@
+"""What a running server tells its operators: Prometheus metrics and structured JSON logs."""

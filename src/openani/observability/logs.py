@@ -1,0 +1,141 @@
+"""Structured logs: one JSON object a line, with the request id, and nothing secret in them.
+
+Records are handed to a queue and written by a thread of their own: writing to stderr blocks
+when whatever reads it falls behind, and that must never stall the event loop serving
+/dialer/next. The calling thread only attaches the request id (a context variable, so it must
+be read there) and enqueues; formatting and writing happen in the writer thread.
+
+No log line may carry an API key, a company GUID or a prospect's number. Messages are written
+not to contain them; as a second line of defence every message and traceback is scrubbed of
+anything shaped like one (API keys and webhook secrets by their prefixes, GUIDs, runs of 10-15
+digits) before it is written.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import queue
+import re
+import sys
+import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from logging.handlers import QueueHandler, QueueListener
+from typing import Any, TextIO
+
+import orjson
+
+REQUEST_ID: ContextVar[str | None] = ContextVar("openani_request_id", default=None)
+ACCESS_LOGGER = "openani.access"
+LEVELS = ("debug", "info", "warning", "error")
+
+_SECRETS = (
+    (re.compile(r"\b(oak_[0-9a-f]{16})_[A-Za-z0-9_\-]+"), r"\1_[redacted]"),
+    (re.compile(r"\bwhsec_[A-Za-z0-9_\-]+"), "whsec_[redacted]"),
+    (
+        re.compile(
+            r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+        ),
+        "[guid]",
+    ),
+    (re.compile(r"\+?(?<![\w])\d{10,15}(?![\w])"), "[number]"),
+)
+_REQUEST_ID_SHAPE = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+
+# LogRecord's own attributes; anything else on a record came through ``extra=`` and is logged.
+_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message",
+    "asctime",
+    "request_id",
+    "taskName",
+}
+
+
+def scrub(text: str) -> str:
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def request_id_from(header: str | None) -> str:
+    """The caller's X-Request-Id when it is a plain token that hides nothing, else a new id."""
+    if header is not None and _REQUEST_ID_SHAPE.fullmatch(header) and scrub(header) == header:
+        return header
+    return uuid.uuid4().hex
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": scrub(record.getMessage()),
+        }
+        request_id = getattr(record, "request_id", None)
+        if request_id is not None:
+            entry["request_id"] = request_id
+        for name, value in record.__dict__.items():
+            if name not in _STANDARD and not name.startswith("_"):
+                entry[name] = scrub(value) if isinstance(value, str) else value
+        if record.exc_info:
+            entry["exception"] = scrub(self.formatException(record.exc_info))
+        return orjson.dumps(entry, default=str).decode()
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = REQUEST_ID.get()
+        return True
+
+
+class _Enqueue(QueueHandler):
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        # Formatting waits for the writer thread; records carry plain values only.
+        return record
+
+
+_listener: QueueListener | None = None
+_handler: logging.Handler | None = None
+
+
+def configure(level: str = "info", *, stream: TextIO | None = None) -> None:
+    """Route every logger (uvicorn's included) through one JSON writer thread at ``level``.
+
+    Calling it again replaces the previous set-up (the level or the stream changed)."""
+    global _listener, _handler
+    if level.lower() not in LEVELS:
+        raise ValueError(f"log level must be one of {', '.join(LEVELS)}, not {level!r}")
+    shutdown()
+    writer = logging.StreamHandler(stream or sys.stderr)
+    writer.setFormatter(JsonFormatter())
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    handler = _Enqueue(records)
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    listener = QueueListener(records, writer, respect_handler_level=False)
+    listener.start()
+    _listener, _handler = listener, handler
+
+
+def shutdown() -> None:
+    """Write what is queued and stop the writer thread."""
+    global _listener, _handler
+    if _listener is not None:
+        _listener.stop()
+    if _handler is not None:
+        logging.getLogger().removeHandler(_handler)
+    _listener = _handler = None
+
+
+atexit.register(shutdown)
