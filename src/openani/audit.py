@@ -12,7 +12,7 @@ from openani.store import audit as store
 from openani.store.companies import Company
 from openani.store.engine import Database
 
-RESOURCES = ("campaign", "disposition", "ani", "settings")
+RESOURCES = ("campaign", "disposition", "ani", "settings", "webhook")
 
 
 class AuditService:

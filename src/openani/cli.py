@@ -36,7 +36,13 @@ def _database(args: argparse.Namespace) -> Database:
 
 def _ensure_migrated(db: Database) -> None:
     if db.is_sqlite:
+        before = migrate.current_revision(db)
         migrate.upgrade(db)
+        after = migrate.current_revision(db)
+        if after != before:
+            logging.getLogger("openani").info(
+                "database migrated from revision %s to %s", before or "(empty)", after
+            )
     elif not migrate.is_up_to_date(db):
         # Several servers may start at once against one PostgreSQL; migrating is an explicit,
         # single step so that they never race each other.

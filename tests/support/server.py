@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,13 +14,27 @@ import httpx2 as httpx
 
 from tests.support.postgres import _free_port
 
+# The process behind each running server's URL, for tests that kill it themselves.
+PROCESSES: dict[str, subprocess.Popen[str]] = {}
+
 # Load tests measure correctness under load, not the rate limits (tested on their own).
 UNLIMITED_ENV = {**os.environ, "OPENANI_RATE_PER_KEY": "0", "OPENANI_RATE_PER_GUID": "0"}
 
 
 @contextmanager
-def running_server(database_url: str, *, workers: int = 1) -> Iterator[str]:
-    port = _free_port()
+def running_server(
+    database_url: str,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+) -> Iterator[str]:
+    """``env``: more environment for the server. ``PROCESSES[url]`` is its process, for tests
+    that kill it themselves (stopping an already dead server is fine)."""
+    port = port or _free_port()
+    # A file, not a pipe: nobody reads the log while the server runs, and a full pipe would
+    # leave the server's log writer waiting.
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in the finally below)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -34,18 +49,18 @@ def running_server(database_url: str, *, workers: int = 1) -> Iterator[str]:
             database_url,
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
-        env=UNLIMITED_ENV,
+        env={**UNLIMITED_ENV, **(env or {})},
     )
+    PROCESSES[f"http://127.0.0.1:{port}"] = server
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if server.poll() is not None:
-                raise RuntimeError(
-                    f"server exited: {server.stderr.read() if server.stderr else ''}"
-                )
+                log.seek(0)
+                raise RuntimeError(f"server exited: {log.read()[-4000:]}")
             try:
                 if httpx.get(f"{base}/readyz").status_code == 200:
                     break
@@ -56,9 +71,11 @@ def running_server(database_url: str, *, workers: int = 1) -> Iterator[str]:
             time.sleep(0.1)
         yield base
     finally:
+        PROCESSES.pop(base, None)
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        log.close()

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from openani.assign.models import MAX_BATCH_LEADS, BatchLead, NextAniRequest
 from openani.assign.prospects import ResolvedProspect, resolve_prospect
+from openani.assign.sink import NO_SINK, AssignSink
 from openani.assign.snapshot import CompanySnapshot, SnapshotCache
 from openani.errors import NotFound, OpenAniError, ValidationFailed
 from openani.geo.area_codes import AreaCodeIndex
@@ -43,6 +44,13 @@ class NoAvailableAni(OpenAniError):
     code = "no_available_ani"
     status = 404
 
+    def __init__(
+        self, message: str, *, reason: str = "contended", groups: frozenset[str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason  # a NoChoiceCode, or "contended" (every claim lost a race)
+        self.groups = groups
+
 
 class _BatchEnvelope(Input):
     """The batch minus its leads, which are validated one by one for per-row errors."""
@@ -65,8 +73,10 @@ class NextAniService:
         snapshots: SnapshotCache,
         learning: LearningService | None = None,
         rng: random.Random | None = None,
+        sink: AssignSink = NO_SINK,
     ):
         self._db = db
+        self._sink = sink
         self._claims = ClaimWriter(db)
         self._snapshots = snapshots
         self._learning = learning or LearningService(db)
@@ -77,7 +87,12 @@ class NextAniService:
         self, company: Company, body: Mapping[str, Any], now: datetime | None = None
     ) -> dict[str, Any]:
         request = validate(NextAniRequest, body)
-        return await self._assign(company, request, now or datetime.now(UTC))
+        now = now or datetime.now(UTC)
+        try:
+            return await self._assign(company, request, now)
+        except NoAvailableAni as exc:
+            self._refused(company, request.outbound_campaign, exc, now)
+            raise
 
     async def next_batch(
         self, company: Company, body: Mapping[str, Any], now: datetime | None = None
@@ -113,6 +128,8 @@ class NextAniService:
                     {"row_id": lead.row_id, **(await self._assign(company, request, now))}
                 )
             except OpenAniError as exc:
+                if isinstance(exc, NoAvailableAni):
+                    self._refused(company, campaign_id, exc, now)
                 error: dict[str, Any] = {"code": exc.code, "message": exc.message}
                 if exc.fields:
                     error["fields"] = exc.fields
@@ -176,7 +193,9 @@ class NextAniService:
                 winners=snapshot.winners,
             )
             if isinstance(choice, NoChoice):
-                raise NoAvailableAni(_refusal(choice, groups))
+                raise NoAvailableAni(
+                    _refusal(choice, groups), reason=choice.code or "no_inventory", groups=groups
+                )
             candidate = choice.candidate
             # Counted here at once, so requests choosing while this claim is being written see
             # the number as just used; the database's answer below replaces the guess.
@@ -209,8 +228,16 @@ class NextAniService:
             snapshot.absorb(
                 candidate.ani_id, snapshot.day, counters[0], snapshot.hour, counters[1], now
             )
+            self._sink.picked(company, campaign.ext_id, candidate, choice, counters, now)
             return _response(request, resolved, choice)
-        raise NoAvailableAni("every candidate ANI was taken by concurrent requests; retry")
+        raise NoAvailableAni(
+            "every candidate ANI was taken by concurrent requests; retry", groups=groups
+        )
+
+    def _refused(
+        self, company: Company, campaign: str, exc: NoAvailableAni, now: datetime
+    ) -> None:
+        self._sink.refused(company, campaign, exc.groups, exc.reason, exc.message, now)
 
     @staticmethod
     def _campaign(snapshot: CompanySnapshot, campaign_id: str) -> CampaignConfig:

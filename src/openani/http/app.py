@@ -27,6 +27,7 @@ from openani.http import (
     next_ani,
     results,
     stats,
+    webhooks,
 )
 from openani.http.context import AppContext
 from openani.http.errors import EXCEPTION_HANDLERS
@@ -35,6 +36,7 @@ from openani.http.operations import Operation, routes
 from openani.http.overload import InFlightLimit
 from openani.http.resources import resource_operations
 from openani.http.responses import JSONResponse
+from openani.http.signals import AssignSignals
 from openani.inventory.ani_health import AniHealthService, Detector
 from openani.inventory.ani_history import AniHistoryService
 from openani.inventory.company_settings import CompanySettingsService
@@ -55,6 +57,10 @@ from openani.store.checkpoint import WalCheckpointer
 from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.tenancy import Authenticator
+from openani.webhooks.delivery import Dispatcher, RetryPolicy, stop
+from openani.webhooks.gauges import backlog_gauges
+from openani.webhooks.outbox import WebhookOutbox
+from openani.webhooks.service import WebhookService
 
 
 def all_operations() -> list[Operation]:
@@ -68,6 +74,7 @@ def all_operations() -> list[Operation]:
     operations.extend(results.OPERATIONS)
     operations.extend(stats.OPERATIONS)
     operations.extend(audit.OPERATIONS)
+    operations.extend(webhooks.OPERATIONS)
     return operations
 
 
@@ -101,13 +108,26 @@ def create_app(
         snapshots.invalidate(company_id)
         authenticator.forget()
 
+    outbox = WebhookOutbox()
+    dispatcher = Dispatcher(
+        db,
+        outbox,
+        RetryPolicy(
+            base_s=settings.webhook_retry_base_s,
+            max_delay_s=settings.webhook_retry_max_s,
+            window_s=settings.webhook_retry_window_s,
+            timeout_s=settings.webhook_timeout_s,
+        ),
+        poll_s=settings.webhook_poll_s,
+    )
+
     context = AppContext(
         settings=settings,
         db=db,
         authenticator=authenticator,
         company_settings=CompanySettingsService(db, on_change=settings_changed),
-        next_ani=NextAniService(db, snapshots, learning),
-        results=ResultIngest(db),
+        next_ani=NextAniService(db, snapshots, learning, sink=AssignSignals(outbox)),
+        results=ResultIngest(db, events=outbox),
         result_queries=ResultQueries(db),
         stats=StatsService(db),
         audit=AuditService(db),
@@ -116,7 +136,9 @@ def create_app(
         ),
         ani_history=AniHistoryService(db),
         learning=learning,
-        exposition=Exposition(DatabaseGauges(db)),
+        exposition=Exposition(DatabaseGauges(db, extra=lambda: backlog_gauges(db))),
+        webhooks=WebhookService(db, outbox, development=settings.development),
+        outbox=outbox,
     )
     for spec in RESOURCES:
         context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)
@@ -140,6 +162,9 @@ def create_app(
             if timer
             else None
         )
+        delivery = (
+            asyncio.create_task(dispatcher.run()) if settings.webhook_poll_s > 0 else None
+        )
         checkpointer = WalCheckpointer(db) if db.checkpoint_in_background else None
         application.state.checkpointer = checkpointer
         if checkpointer is not None:
@@ -151,6 +176,8 @@ def create_app(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if delivery is not None:
+            await stop(delivery)
 
     app = Starlette(
         lifespan=lifespan,

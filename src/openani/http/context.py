@@ -28,6 +28,8 @@ from openani.settings import Settings
 from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.tenancy import Authenticator
+from openani.webhooks.outbox import WebhookOutbox
+from openani.webhooks.service import WebhookService
 
 
 @dataclass(slots=True)
@@ -45,6 +47,8 @@ class AppContext:
     ani_history: AniHistoryService
     learning: LearningService
     exposition: Exposition
+    webhooks: WebhookService
+    outbox: WebhookOutbox
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 

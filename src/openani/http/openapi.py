@@ -99,6 +99,7 @@ def build_openapi(operations: list[Operation]) -> dict[str, Any]:
 _STATUS_TEXT = {
     200: "OK",
     201: "Created",
+    202: "Accepted",
     400: "Bad request",
     401: "Missing, unknown or revoked API key",
     404: "Not found",

@@ -16,6 +16,7 @@ from openani.http.operations import Operation, QueryParam, ResponseShape
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.inventory.models import Output
+from openani.observability import metrics
 from openani.ratelimit import RateLimited
 from openani.results.callback import (
     COMPANY_PARAM,
@@ -41,6 +42,7 @@ CALLBACK_PATH = "/api/595F21A2-84D1-4984-818E-3758A8485CC8.php"
 
 
 def _fail(status: int, reason: str) -> Response:
+    metrics.results("callback", "refused")
     return JSONResponse({"result": "FAIL", "reason": reason}, status_code=status)
 
 
@@ -70,6 +72,7 @@ async def dial_results_callback(request: Request) -> Response:
     try:
         company = context.authenticator.company_for_guid(parsed.company_guid)
     except RateLimited as exc:
+        metrics.results("callback", "refused")
         return JSONResponse(
             {"result": "FAIL", "reason": exc.message}, status_code=429, headers=exc.headers
         )
@@ -78,6 +81,7 @@ async def dial_results_callback(request: Request) -> Response:
     outcome = await context.results.ingest_one(company, parsed.fields, strict_types=False)
     if outcome.error is not None:
         return _fail(400, _reason(outcome.error))
+    metrics.results("callback", outcome.status)
     return JSONResponse({"result": "SUCCESS"})
 
 
@@ -98,11 +102,22 @@ async def post_results(request: Request) -> Response:
     if "results" in body:
         batch = validate(DialResultBatch, body)
         outcomes = context.results.ingest(company, batch.results)
+        _count(outcomes)
         return JSONResponse({"results": [_row(o) for o in outcomes]})
     (outcome,) = context.results.ingest(company, [body])
+    _count([outcome])
     if outcome.error is not None:
         raise outcome.error
     return JSONResponse({"results": [_row(outcome)]})
+
+
+def _count(outcomes: list[Outcome]) -> None:
+    counted: dict[str, int] = {}
+    for outcome in outcomes:
+        status = "refused" if outcome.status == "error" else outcome.status
+        counted[status] = counted.get(status, 0) + 1
+    for status, count in counted.items():
+        metrics.results("api", status, count)
 
 
 class UnmappedDisposition(Output):

@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 
-from openani.inventory.ani_status import transition
+from openani.inventory.ani_status import AniRef, transition
 from openani.inventory.status import effective_status
 from openani.selection.burn import BurnSignal
 from openani.store import ani_status as store
@@ -168,7 +168,7 @@ class AniHealthService:
         values = transition(
             conn,
             company.id,
-            change.ani_id,
+            AniRef(change.ani_id, change.number, change.country_code),
             change.from_status,
             change.to_status,
             until=change.until,

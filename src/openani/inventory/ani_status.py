@@ -7,6 +7,7 @@ through ``transition``: it writes the history entry and gives the columns to sto
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,17 +18,26 @@ from openani.inventory.models import AniActivate, AniPause
 from openani.inventory.service import ResourceService
 from openani.inventory.status import effective_status
 from openani.store import ani_status as store
+from openani.store import webhooks as outbox
 from openani.store.companies import Company
+from openani.store.raw import RawTransaction
 from openani.validation import validate
 
 # The actor of a change made without an API key (the command line, the service itself).
 SYSTEM_ACTOR = "system"
 
 
+@dataclass(frozen=True, slots=True)
+class AniRef:
+    id: int
+    number: str
+    country_code: str
+
+
 def transition(
     conn: Connection,
     company_id: int,
-    ani_id: int,
+    ani: AniRef,
     from_status: str,
     to_status: str,
     *,
@@ -36,8 +46,25 @@ def transition(
     actor: str,
     at: datetime,
 ) -> dict[str, Any]:
-    """Record the change in the history; the ANI columns that carry it."""
-    store.record(conn, company_id, ani_id, from_status, to_status, reason, actor, at)
+    """Record the change in the history and the webhook outbox; the ANI columns that carry it.
+
+    """
+    store.record(conn, company_id, ani.id, from_status, to_status, reason, actor, at)
+    event = outbox.make_event(
+        "ani.status_changed",
+        {
+            "number": ani.number,
+            "country_code": ani.country_code,
+            "from": from_status,
+            "to": to_status,
+            "reason": reason,
+            "actor": actor,
+            "at": at.isoformat(),
+            "until": until.isoformat() if until is not None else None,
+        },
+        at,
+    )
+    outbox.enqueue(RawTransaction.within(conn), company_id, [event], at)
     return {
         "status": to_status,
         "paused_until": until,
@@ -64,7 +91,7 @@ def _manual(
         return transition(
             conn,
             company.id,
-            before.id,
+            AniRef(before.id, before.number, before.country_code),
             from_status,
             to_status,
             until=until,

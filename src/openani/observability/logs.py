@@ -29,6 +29,8 @@ import orjson
 REQUEST_ID: ContextVar[str | None] = ContextVar("openani_request_id", default=None)
 ACCESS_LOGGER = "openani.access"
 LEVELS = ("debug", "info", "warning", "error")
+# Records waiting for the writer thread; past this they are dropped (and counted).
+MAX_QUEUED = 10_000
 
 _SECRETS = (
     (re.compile(r"\b(oak_[0-9a-f]{16})_[A-Za-z0-9_\-]+"), r"\1_[redacted]"),
@@ -92,9 +94,18 @@ class _RequestIdFilter(logging.Filter):
 
 
 class _Enqueue(QueueHandler):
+    dropped = 0
+
     def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
         # Formatting waits for the writer thread; records carry plain values only.
         return record
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        try:
+            self.queue.put_nowait(record)
+        except queue.Full:
+            # Whatever reads stderr stopped reading: drop rather than grow without bound.
+            _Enqueue.dropped += 1
 
 
 _listener: QueueListener | None = None
@@ -111,7 +122,7 @@ def configure(level: str = "info", *, stream: TextIO | None = None) -> None:
     shutdown()
     writer = logging.StreamHandler(stream or sys.stderr)
     writer.setFormatter(JsonFormatter())
-    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    records: queue.Queue[logging.LogRecord] = queue.Queue(MAX_QUEUED)
     handler = _Enqueue(records)
     handler.addFilter(_RequestIdFilter())
     root = logging.getLogger()
@@ -123,6 +134,8 @@ def configure(level: str = "info", *, stream: TextIO | None = None) -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # Alembic narrates every run at INFO; the server says itself when it migrated.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     listener = QueueListener(records, writer, respect_handler_level=False)
     listener.start()
     _listener, _handler = listener, handler

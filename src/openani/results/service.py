@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Row
 from openani.errors import OpenAniError, ValidationFailed
 from openani.geo import InvalidPhoneNumber, area_code, locate_prospect
 from openani.results.counting import COUNTERS, Classification, CountedResult, StatsDelta
+from openani.results.events import ResultEvents
 from openani.results.models import DialResultIn
 from openani.store import results as store
 from openani.store.companies import Company
@@ -115,8 +116,10 @@ def stats_changes(delta: StatsDelta) -> list[StatsChange]:
 
 
 class ResultIngest:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, events: ResultEvents | None = None) -> None:
         self._db = db
+        # Told, inside each ingestion transaction, which results it stores or replaces.
+        self._events = events
         # Single results (seed callbacks) waiting for the next group commit, per company.
         self._pending: dict[
             int, tuple[Company, list[tuple[dict[str, Any], asyncio.Future[Outcome]]]]
@@ -267,10 +270,20 @@ class ResultIngest:
                         updates[row_id] = row
                     status = "updated"
                 outcomes.append((index, Outcome(call_id, status)))
+            if self._events is not None:
+                self._events.processed(tx, company.id, _changed(inserts, updates), now)
             store.insert_results(tx, company.id, list(inserts.values()), now)
             store.update_results(tx, list(updates.items()), now)
             store.apply_stats(tx, company.id, stats_changes(delta))
         return outcomes
+
+
+def _changed(
+    inserts: Mapping[str, dict[str, Any]], updates: Mapping[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    return [{**row, "status": "stored"} for row in inserts.values()] + [
+        {**row, "status": "updated"} for row in updates.values()
+    ]
 
 
 def reclassify(tx: RawTransaction, company_id: int, lookups: set[str]) -> int:

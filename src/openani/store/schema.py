@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -328,4 +329,86 @@ ani_status_history = Table(
     Column("at", UTCDateTime(), nullable=False),
     Index("ix_ani_status_history_company_id", "company_id", "id"),
     Index("ix_ani_status_history_ani_id", "ani_id", "id"),
+)
+
+# Webhooks: where a company's events are delivered (at most 5 per company), which events, with
+# which extra headers. Soft-deleted like the inventory, so the delivery log keeps its target.
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("public_id", String(32), nullable=False, unique=True),  # "wh_" + 16 hex digits
+    Column("company_id", ForeignKey("companies.id"), nullable=False, index=True),
+    Column("url", String(2048), nullable=False),
+    Column("events", Text, nullable=False, server_default='["*"]'),  # JSON list; "*": all
+    Column("headers", Text, nullable=False, server_default="{}"),  # JSON object
+    Column("enabled", Boolean, nullable=False, server_default=true()),
+    Column("description", String(200), nullable=True),
+    *_timestamps(),
+)
+
+# One signing secret per company; after a rotation the previous one also signs deliveries until
+# previous_expires_at, so receivers can be moved to the new secret without losing any.
+webhook_signing_secrets = Table(
+    "webhook_signing_secrets",
+    metadata,
+    Column("company_id", ForeignKey("companies.id"), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("previous_secret", String(64), nullable=True),
+    Column("previous_expires_at", UTCDateTime(), nullable=True),
+)
+
+# The outbox: events written in the same transaction as the change they report (or, for
+# observations of /dialer/next, within a second of it), until a delivery pass turns them into
+# deliveries and deletes them.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("event_id", String(40), nullable=False),  # "evt_" + 32 hex digits
+    Column("type", String(32), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# One POST of 1-100 events to one webhook, retried until answered 2xx or out of time. The body
+# is fixed when the delivery is made, so every attempt sends the same bytes.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("public_id", String(40), nullable=False, unique=True),  # "dlv_" + 32 hex digits
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("webhook_id", ForeignKey("webhooks.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("event_types", String(200), nullable=False),  # distinct types, comma-separated
+    # pending, delivered, failed (retries exhausted) or cancelled (webhook deleted)
+    Column("status", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UTCDateTime(), nullable=True),
+    # A process sending it holds it until then; past it (the process died), another may.
+    Column("leased_until", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_attempt_at", UTCDateTime(), nullable=True),
+    Column("last_status_code", Integer, nullable=True),
+    Column("last_error", String(500), nullable=True),
+    Column("delivered_at", UTCDateTime(), nullable=True),
+    Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_company_id", "company_id", "id"),
+)
+
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", ForeignKey("webhook_deliveries.id"), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("error", String(500), nullable=True),
+    Column("duration_ms", Integer, nullable=False),
+    Index("ix_webhook_attempts_delivery_id", "delivery_id", "id"),
 )
