@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from openani.observability import logs
 from openani.settings import Settings, database_url_from_env
@@ -55,7 +55,14 @@ def shown_database(url: str) -> str:
         parsed = make_url(url)
     except Exception:
         return "(unparsable database URL)"
-    return parsed.set(username=None, password=None).render_as_string(hide_password=True)
+    bare = URL.create(
+        parsed.drivername,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    return bare.render_as_string(hide_password=True)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

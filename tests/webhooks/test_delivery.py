@@ -157,7 +157,7 @@ def test_failed_attempts_are_retried_until_accepted(api: Api, sink: Receiver) ->
     assert [r.headers["x-openani-attempt"] for r in got] == ["1", "2", "3"]
     assert all(r.signed_by(secret) for r in got)
     delivery_id = got[0].json["delivery_id"]
-    log = _wait_status(api, delivery_id, "delivered")
+    log = wait_status(api, delivery_id, "delivered")
     assert log["attempts"] == 3
     assert [a["status_code"] for a in log["attempt_log"]] == [500, 503, 200]
     assert log["body"]["events"][0]["type"] == "dial.batch"
@@ -174,7 +174,7 @@ def test_a_delivery_is_given_up_after_its_window(db: Database, tenant: Tenant) -
         create_webhook(api, sink.url)
         post_results(api, result("call-1"))
         delivery_id = sink.wait_count(1)[0].json["delivery_id"]
-        log = _wait_status(api, delivery_id, "failed")
+        log = wait_status(api, delivery_id, "failed")
         assert log["attempts"] >= 2
         assert log["last_status_code"] == 500
         assert log["next_attempt_at"] is None
@@ -183,7 +183,7 @@ def test_a_delivery_is_given_up_after_its_window(db: Database, tenant: Tenant) -
         # Once the receiver is fixed, the operator can send it again.
         sink.default = 200
         assert api.post(f"{DELIVERIES}/retry", json={"id": delivery_id}).status_code == 200
-        assert _wait_status(api, delivery_id, "delivered")["last_status_code"] == 200
+        assert wait_status(api, delivery_id, "delivered")["last_status_code"] == 200
 
 
 def test_rotation_signs_with_both_secrets_during_the_grace(api: Api, sink: Receiver) -> None:
@@ -218,7 +218,7 @@ def test_deleting_a_webhook_cancels_its_pending_deliveries(api: Api, sink: Recei
     post_results(api, result("call-1"))
     delivery_id = sink.wait_count(1)[0].json["delivery_id"]
     api.delete("/dialer/webhooks", params={"id": hook["id"]})
-    log = _wait_status(api, delivery_id, "cancelled")
+    log = wait_status(api, delivery_id, "cancelled")
     assert log["next_attempt_at"] is None
 
 
@@ -262,7 +262,7 @@ def test_events_are_batched_at_most_100_a_delivery(
     assert all(len(r.json["events"]) <= 100 for r in received)
 
 
-def _wait_status(api: Api, delivery_id: str, status: str) -> dict[str, Any]:
+def wait_status(api: Api, delivery_id: str, status: str) -> dict[str, Any]:
     import time
 
     deadline = time.monotonic() + 60

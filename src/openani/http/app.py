@@ -45,6 +45,7 @@ from openani.inventory.specs import RESOURCES
 from openani.learning.schedule import run_periodically
 from openani.learning.service import LearningService
 from openani.observability import logs
+from openani.observability.metrics import JOB_SECONDS
 from openani.observability.middleware import RequestObserver
 from openani.observability.scrape import DatabaseGauges, Exposition
 from openani.ratelimit import RateLimiter
@@ -165,7 +166,11 @@ def create_app(
         delivery = (
             asyncio.create_task(dispatcher.run()) if settings.webhook_poll_s > 0 else None
         )
-        checkpointer = WalCheckpointer(db) if db.checkpoint_in_background else None
+        checkpointer = (
+            WalCheckpointer(db, observe=JOB_SECONDS.labels("wal_checkpoint").observe)
+            if db.checkpoint_in_background
+            else None
+        )
         application.state.checkpointer = checkpointer
         if checkpointer is not None:
             checkpointer.start()

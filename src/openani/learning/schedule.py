@@ -13,6 +13,7 @@ import random
 from datetime import UTC, datetime
 
 from openani.inventory.ani_health import AniHealthService
+from openani.observability.metrics import timed
 from openani.store import companies as company_store
 from openani.store.engine import Database
 
@@ -36,7 +37,8 @@ async def run_periodically(db: Database, health: AniHealthService, interval_s: f
     # A random first delay spreads the checks of several worker processes over the period.
     await asyncio.sleep(random.uniform(0.5, 1.0) * interval_s)
     while True:
-        changes = check_all(db, health, datetime.now(UTC))
+        with timed("burn_check"):
+            changes = check_all(db, health, datetime.now(UTC))
         if changes:
             log.info("burned-number check: %d status changes", changes)
         await asyncio.sleep(interval_s)

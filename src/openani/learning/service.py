@@ -20,6 +20,7 @@ from functools import lru_cache
 from openani.assign.snapshot import candidate_of, local_day_hour
 from openani.geo import overlays_of, state_of_area_code
 from openani.inventory.ani_health import DETECTOR_ACTOR
+from openani.observability.metrics import timed
 from openani.selection import Candidate, Prospect
 from openani.selection.burn import BurnParams, BurnSignal, detect_burned
 from openani.selection.capacity import healthy_volumes
@@ -122,6 +123,10 @@ class LearningService:
             self._refitting.discard(company_id)
 
     def _refit(self, company_id: int, today: str, time_zone: str) -> ContactModel:
+        with timed("learner_refit"):
+            return self._refit_now(company_id, today, time_zone)
+
+    def _refit_now(self, company_id: int, today: str, time_zone: str) -> ContactModel:
         e = self.evidence(company_id, today, time_zone)
         p = self.params
         volumes = healthy_volumes(

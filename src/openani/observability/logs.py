@@ -86,7 +86,7 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
-class _RequestIdFilter(logging.Filter):
+class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "request_id", None) is None:
             record.request_id = REQUEST_ID.get()
@@ -124,7 +124,7 @@ def configure(level: str = "info", *, stream: TextIO | None = None) -> None:
     writer.setFormatter(JsonFormatter())
     records: queue.Queue[logging.LogRecord] = queue.Queue(MAX_QUEUED)
     handler = _Enqueue(records)
-    handler.addFilter(_RequestIdFilter())
+    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)

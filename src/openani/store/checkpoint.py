@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from openani.store.engine import BUSY_TIMEOUT_MS, Database
@@ -46,12 +48,15 @@ class WalCheckpointer:
         db: Database,
         interval_s: float = CHECKPOINT_INTERVAL_S,
         restart_frames: int = RESTART_FRAMES,
+        observe: Callable[[float], None] | None = None,
     ) -> None:
+        """``observe``: told each background checkpoint's duration in seconds (metrics)."""
         if not db.is_sqlite:
             raise ValueError("WAL checkpoints are a SQLite matter")
         self._db = db
         self._interval_s = interval_s
         self._restart_frames = restart_frames
+        self._observe = observe
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         # (busy, frames in the log, frames checkpointed) of the latest checkpoint, for tests.
@@ -93,7 +98,10 @@ class WalCheckpointer:
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval_s):
+            start = time.perf_counter()
             try:
                 self.checkpoint()
+                if self._observe is not None:
+                    self._observe(time.perf_counter() - start)
             except Exception:  # the next pass tries again; the log only grows meanwhile
                 log.exception("WAL checkpoint failed")
