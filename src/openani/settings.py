@@ -23,6 +23,7 @@ DEFAULT_WEBHOOK_RETRY_BASE_S = 30.0
 DEFAULT_WEBHOOK_RETRY_MAX_S = 3600.0
 DEFAULT_WEBHOOK_RETRY_WINDOW_S = 24 * 3600.0
 DEFAULT_WEBHOOK_TIMEOUT_S = 10.0
+DEFAULT_SCHEDULE_CHECK_S = 15.0
 
 
 def database_url_from_env() -> str:
@@ -62,6 +63,8 @@ class Settings:
     webhook_retry_max_s: float = DEFAULT_WEBHOOK_RETRY_MAX_S
     webhook_retry_window_s: float = DEFAULT_WEBHOOK_RETRY_WINDOW_S
     webhook_timeout_s: float = DEFAULT_WEBHOOK_TIMEOUT_S
+    # Seconds between passes applying pauses and activations scheduled for a date; 0: none.
+    schedule_check_s: float = DEFAULT_SCHEDULE_CHECK_S
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -89,6 +92,7 @@ class Settings:
                 "OPENANI_WEBHOOK_RETRY_WINDOW_S", DEFAULT_WEBHOOK_RETRY_WINDOW_S
             ),
             webhook_timeout_s=_number("OPENANI_WEBHOOK_TIMEOUT_S", DEFAULT_WEBHOOK_TIMEOUT_S),
+            schedule_check_s=_number("OPENANI_SCHEDULE_CHECK_S", DEFAULT_SCHEDULE_CHECK_S),
         )
 
 

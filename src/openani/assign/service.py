@@ -234,9 +234,7 @@ class NextAniService:
             "every candidate ANI was taken by concurrent requests; retry", groups=groups
         )
 
-    def _refused(
-        self, company: Company, campaign: str, exc: NoAvailableAni, now: datetime
-    ) -> None:
+    def _refused(self, company: Company, campaign: str, exc: NoAvailableAni, now: datetime) -> None:
         self._sink.refused(company, campaign, exc.groups, exc.reason, exc.message, now)
 
     @staticmethod

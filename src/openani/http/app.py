@@ -20,6 +20,7 @@ from openani.assign.snapshot import SnapshotCache
 from openani.audit import AuditService
 from openani.http import (
     ani_health,
+    ani_lifecycle,
     audit,
     company_settings,
     health,
@@ -39,6 +40,7 @@ from openani.http.responses import JSONResponse
 from openani.http.signals import AssignSignals
 from openani.inventory.ani_health import AniHealthService, Detector
 from openani.inventory.ani_history import AniHistoryService
+from openani.inventory.ani_lifecycle import LifecycleService, run_schedules
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import RESOURCES
@@ -71,6 +73,7 @@ def all_operations() -> list[Operation]:
         operations.extend(resource_operations(spec))
     operations.extend(company_settings.OPERATIONS)
     operations.extend(ani_health.OPERATIONS)
+    operations.extend(ani_lifecycle.OPERATIONS)
     operations.extend(next_ani.OPERATIONS)
     operations.extend(results.OPERATIONS)
     operations.extend(stats.OPERATIONS)
@@ -140,6 +143,7 @@ def create_app(
         exposition=Exposition(DatabaseGauges(db, extra=lambda: backlog_gauges(db))),
         webhooks=WebhookService(db, outbox, development=settings.development),
         outbox=outbox,
+        lifecycle=LifecycleService(db),
     )
     for spec in RESOURCES:
         context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)
@@ -163,8 +167,13 @@ def create_app(
             if timer
             else None
         )
-        delivery = (
-            asyncio.create_task(dispatcher.run()) if settings.webhook_poll_s > 0 else None
+        delivery = asyncio.create_task(dispatcher.run()) if settings.webhook_poll_s > 0 else None
+        schedules = (
+            asyncio.create_task(
+                run_schedules(db, settings.schedule_check_s, on_change=snapshots.invalidate)
+            )
+            if settings.schedule_check_s > 0
+            else None
         )
         checkpointer = (
             WalCheckpointer(db, observe=JOB_SECONDS.labels("wal_checkpoint").observe)
@@ -181,8 +190,9 @@ def create_app(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if delivery is not None:
-            await stop(delivery)
+        for background in (delivery, schedules):
+            if background is not None:
+                await stop(background)
 
     app = Starlette(
         lifespan=lifespan,

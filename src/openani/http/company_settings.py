@@ -11,7 +11,7 @@ from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.inventory import ani_status
 from openani.inventory.models import (
-    Ani,
+    AniActionResult,
     AniActivate,
     AniPause,
     CompanySettings,
@@ -56,19 +56,24 @@ OPERATIONS = [
     Operation(
         "POST",
         "/dialer/anis/pause",
-        "Take an ANI out of rotation, optionally until a time",
+        "Take an ANI out of rotation, now or from a date, optionally until a time",
         pause_ani,
         "anis",
         request_model=AniPause,
-        responses={200: Ani, **ERROR_RESPONSES},
+        responses={200: AniActionResult, **ERROR_RESPONSES},
+        description="The number may be given as number or as ani. A date in the future "
+        "schedules the pause (answered with the ANI as it is and the scheduled change); it is "
+        "applied within seconds of that date. The note goes into the status history.",
     ),
     Operation(
         "POST",
         "/dialer/anis/activate",
-        "Put a paused ANI back into rotation",
+        "Put an ANI back into rotation, now or on a date",
         activate_ani,
         "anis",
         request_model=AniActivate,
-        responses={200: Ani, **ERROR_RESPONSES},
+        responses={200: AniActionResult, **ERROR_RESPONSES},
+        description="Ends a pause, a rest, a suspicion or a probation. A date in the future "
+        "schedules the activation instead.",
     ),
 ]

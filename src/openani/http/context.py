@@ -17,6 +17,7 @@ from openani.http.body import read_json_object
 from openani.http.responses import JSONResponse
 from openani.inventory.ani_health import AniHealthService
 from openani.inventory.ani_history import AniHistoryService
+from openani.inventory.ani_lifecycle import LifecycleService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.learning.service import LearningService
@@ -49,6 +50,7 @@ class AppContext:
     exposition: Exposition
     webhooks: WebhookService
     outbox: WebhookOutbox
+    lifecycle: LifecycleService
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row
 
 from openani.errors import ValidationFailed
-from openani.inventory.models import AniActivate, AniPause
+from openani.inventory.models import AniAction, AniActivate, AniPause
 from openani.inventory.service import ResourceService
 from openani.inventory.status import effective_status
+from openani.store import ani_lifecycle as lifecycle_store
 from openani.store import ani_status as store
 from openani.store import webhooks as outbox
 from openani.store.companies import Company
@@ -46,9 +48,7 @@ def transition(
     actor: str,
     at: datetime,
 ) -> dict[str, Any]:
-    """Record the change in the history and the webhook outbox; the ANI columns that carry it.
-
-    """
+    """Record the change in the history and the webhook outbox; the ANI columns that carry it."""
     store.record(conn, company_id, ani.id, from_status, to_status, reason, actor, at)
     event = outbox.make_event(
         "ani.status_changed",
@@ -73,8 +73,37 @@ def transition(
     }
 
 
-def _key(command: AniPause | AniActivate) -> dict[str, Any]:
-    return command.model_dump(include={"number", "country_code"}, exclude_none=True)
+def ani_key(command: AniAction) -> dict[str, Any]:
+    """The lookup key of an action's number, given as ``number`` or as ``ani``."""
+    if command.number is not None and command.ani is not None:
+        raise ValidationFailed({"ani": "give the number as number or as ani, not both"})
+    number = command.number if command.number is not None else command.ani
+    if number is None:
+        raise ValidationFailed({"number": "is required (or ani)"})
+    key: dict[str, Any] = {"number": number}
+    if command.country_code is not None:
+        key["country_code"] = command.country_code
+    return key
+
+
+def moment(field: str, text: str, time_zone: str) -> datetime:
+    """ISO 8601 with an offset; without one, in the company's time zone; a date: its midnight."""
+    try:
+        if len(text) == 10:
+            parsed = datetime.combine(date.fromisoformat(text), time.min)
+        else:
+            parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            {field: "must be ISO 8601: 2026-12-24, 2026-12-24T08:00 or 2026-12-24T08:00:00-05:00"}
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(time_zone))
+    return parsed.astimezone(UTC)
+
+
+def _with_note(reason: str, note: str | None) -> str:
+    return f"{reason}: {note}" if note else reason
 
 
 def _manual(
@@ -103,22 +132,80 @@ def _manual(
     return values
 
 
+def _schedule(
+    anis: ResourceService,
+    company: Company,
+    key: Mapping[str, Any],
+    action: str,
+    at: datetime,
+    until: datetime | None,
+    note: str | None,
+) -> dict[str, Any]:
+    """A pause or activation at a later date: recorded now, applied by the schedule timer."""
+    created: dict[str, Any] = {}
+
+    def act(conn: Connection, row: Row[Any]) -> Mapping[str, Any]:
+        values = {
+            "company_id": company.id,
+            "ani_id": row.id,
+            "action": action,
+            "at": at,
+            "until": until,
+            "note": note,
+            "actor": company.key_id or SYSTEM_ACTOR,
+            "created_at": datetime.now(UTC),
+        }
+        created.update(values, id=lifecycle_store.add_schedule(conn, values))
+        created.update(number=row.number, country_code=row.country_code)
+        return {"date": at, "until": until, "note": note}
+
+    public = anis.act_on(company, key, act, action=f"sched_{action}")
+    return {**public, "scheduled": scheduled_public(created)}
+
+
+def scheduled_public(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "number": row["number"],
+        "country_code": row["country_code"],
+        "action": row["action"],
+        "at": row["at"],
+        "until": row["until"],
+        "note": row["note"],
+        "actor": row["actor"],
+        "created_at": row["created_at"],
+        "applied_at": row.get("applied_at"),
+        "cancelled_at": row.get("cancelled_at"),
+    }
+
+
 def pause(anis: ResourceService, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
     command = validate(AniPause, body)
-    if command.until is not None and command.until <= datetime.now(UTC):
-        raise ValidationFailed({"until": "must be in the future"})
+    key = ani_key(command)
+    now = datetime.now(UTC)
+    start = moment("date", command.date, company.time_zone) if command.date else None
     until = command.until.astimezone(UTC) if command.until is not None else None
-    reason = "paused by hand" + (f" until {until.isoformat()}" if until else "")
-    return anis.set_columns(
-        company, _key(command), _manual(company, "paused", until, reason), action="pause"
+    if until is not None and until <= max(now, start or now):
+        raise ValidationFailed(
+            {"until": "must be after the pause starts" if start else "must be in the future"}
+        )
+    if start is not None and start > now:
+        return _schedule(anis, company, key, "pause", start, until, command.note)
+    reason = _with_note(
+        "paused by hand" + (f" until {until.isoformat()}" if until else ""), command.note
     )
+    return anis.set_columns(company, key, _manual(company, "paused", until, reason), action="pause")
 
 
 def activate(anis: ResourceService, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
     command = validate(AniActivate, body)
+    key = ani_key(command)
+    when = moment("date", command.date, company.time_zone) if command.date else None
+    if when is not None and when > datetime.now(UTC):
+        return _schedule(anis, company, key, "activate", when, None, command.note)
     return anis.set_columns(
         company,
-        _key(command),
-        _manual(company, "active", None, "activated by hand"),
+        key,
+        _manual(company, "active", None, _with_note("activated by hand", command.note)),
         action="activate",
     )

@@ -287,12 +287,28 @@ class CompanySettings(Output):
     probation_days: int
 
 
-# ANI pause and re-activation
+# ANI pause, re-activation, remediation
+
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+# ISO 8601 with an offset, or without one (the company's time zone), or a date (its midnight).
+Moment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
-class AniPause(Input):
-    number: PhoneText
+class AniAction(Input):
+    """A number, named as ``number`` or as the anchor's API names it, ``ani``."""
+
+    number: PhoneText = optional("The ANI (or give it as ani)")
+    ani: PhoneText = optional("The ANI, as the anchor's API names it (or give it as number)")
     country_code: CountryCode = optional("Selects the ANI when the same digits exist twice")
+    note: Note | None = Field(default=None, description="Why; kept in the status history")
+
+
+class AniPause(AniAction):
+    date: Moment | None = Field(
+        default=None,
+        description="When the pause starts (ISO 8601; without an offset: the company's time "
+        "zone; a date alone: its midnight). Absent or past: now. Later: scheduled.",
+    )
     until: Annotated[AwareDatetime, Field(strict=False)] | None = Field(
         default=None,
         description="ISO 8601 with offset; the ANI is active again from then on. "
@@ -300,9 +316,56 @@ class AniPause(Input):
     )
 
 
-class AniActivate(Input):
-    number: PhoneText
-    country_code: CountryCode = optional("Selects the ANI when the same digits exist twice")
+class AniActivate(AniAction):
+    date: Moment | None = Field(
+        default=None,
+        description="When the number goes back into rotation (as date of a pause). Absent or "
+        "past: now. Later: scheduled.",
+    )
+
+
+class AniRemediate(AniAction):
+    carrier: Identifier = Field(description="The carrier (or analytics engine) asked to remediate")
+
+
+class Remediation(Output):
+    number: str
+    country_code: CountryCode
+    carrier: str
+    note: str | None
+    actor: str
+    requested_at: datetime
+    next_allowed_at: datetime = Field(description="No new request for this number before then")
+
+
+class RemediationPage(Output):
+    items: list[Remediation]
+    next_cursor: str | None
+
+
+class ScheduledChange(Output):
+    id: int
+    number: str
+    country_code: CountryCode
+    action: Literal["pause", "activate"]
+    at: datetime
+    until: datetime | None
+    note: str | None
+    actor: str
+    created_at: datetime
+    applied_at: datetime | None
+    cancelled_at: datetime | None
+
+
+class ScheduledPage(Output):
+    items: list[ScheduledChange]
+    next_cursor: str | None
+
+
+class AniActionResult(Ani):
+    scheduled: ScheduledChange | None = Field(
+        default=None, description="Set when the change was scheduled for a later date"
+    )
 
 
 # Burned numbers: the health check and the status history

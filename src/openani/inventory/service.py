@@ -96,6 +96,32 @@ class ResourceService:
         self._committed(company)
         return self.spec.to_public(row)
 
+    def act_on(
+        self,
+        company: Company,
+        key: Mapping[str, Any],
+        act: Callable[[Connection, Row[Any]], Mapping[str, Any]],
+        *,
+        action: str,
+    ) -> dict[str, Any]:
+        """Do something about one object without changing its row (record a request, schedule
+        a change), in a write transaction holding the row; ``act`` returns what the audit log
+        keeps of it."""
+        command = validate(self.spec.key_model, key)
+        with self._db.write() as conn:
+            row = self._one(conn, company, command, for_update=True)
+            changes = act(conn, row)
+            audit.record(
+                conn,
+                company_id=company.id,
+                key_id=company.key_id,
+                action=action,
+                resource=self.spec.singular.lower(),
+                identifier=str(self.spec.to_public(row)[self.spec.key_field]),
+                changes=changes,
+            )
+        return self.spec.to_public(row)
+
     def delete(self, company: Company, key: Mapping[str, Any]) -> dict[str, Any]:
         command = validate(self.spec.key_model, key)
         with self._db.write() as conn:

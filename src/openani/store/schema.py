@@ -412,3 +412,39 @@ webhook_attempts = Table(
     Column("duration_ms", Integer, nullable=False),
     Index("ix_webhook_attempts_delivery_id", "delivery_id", "id"),
 )
+
+# Remediation requests for a number's reputation (a label put on it by carriers' analytics):
+# at most one per number every 30 days, as carriers and registries expect.
+ani_remediations = Table(
+    "ani_remediations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("ani_id", ForeignKey("anis.id"), nullable=False),
+    Column("carrier", String(64), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("actor", String(32), nullable=False),
+    Column("requested_at", UTCDateTime(), nullable=False),
+    Index("ix_ani_remediations_ani_id", "ani_id", "requested_at"),
+    Index("ix_ani_remediations_company_id", "company_id", "id"),
+)
+
+# Pauses and activations asked for a later date, applied by a timer of every server process
+# when their time comes (each one once: the row is locked and marked applied).
+ani_schedules = Table(
+    "ani_schedules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=False),
+    Column("ani_id", ForeignKey("anis.id"), nullable=False),
+    Column("action", String(16), nullable=False),  # pause, activate
+    Column("at", UTCDateTime(), nullable=False),
+    Column("until", UTCDateTime(), nullable=True),  # a pause's end
+    Column("note", Text, nullable=True),
+    Column("actor", String(32), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("applied_at", UTCDateTime(), nullable=True),
+    Column("cancelled_at", UTCDateTime(), nullable=True),
+    Index("ix_ani_schedules_due", "applied_at", "cancelled_at", "at"),
+    Index("ix_ani_schedules_company_id", "company_id", "id"),
+)

@@ -1,0 +1,270 @@
+"""The rest of a number's lifecycle: remediation requests (one per number every 30 days) and
+pauses or activations scheduled for a later date, applied by a timer in every server process.
+
+Every remediation is written to the status history (the status itself does not change: the
+entry says what was asked of whom) and to the audit log; a scheduled change is audited when it
+is asked for, and written to the status history when it is applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, select
+
+from openani.errors import Conflict, NotFound, ValidationFailed
+from openani.inventory.ani_status import (
+    SYSTEM_ACTOR,
+    AniRef,
+    ani_key,
+    scheduled_public,
+    transition,
+)
+from openani.inventory.models import AniRemediate, CountryCode, Input, PhoneText, optional
+from openani.inventory.service import ResourceService
+from openani.inventory.specs import ANIS
+from openani.inventory.status import effective_status
+from openani.observability.metrics import timed
+from openani.paging import log_page
+from openani.store import ani_lifecycle as store
+from openani.store import ani_status as history
+from openani.store import audit
+from openani.store.companies import Company, bump_inventory_version
+from openani.store.engine import Database
+from openani.store.schema import anis
+from openani.validation import validate
+
+log = logging.getLogger("openani.lifecycle")
+
+REMEDIATION_COOLDOWN = timedelta(days=30)
+DEFAULT_SCHEDULE_CHECK_S = 15.0
+_DUE_PER_PASS = 200
+
+
+class RemediationCooldown(Conflict):
+    code = "remediation_cooldown"
+
+
+class NumberFilter(Input):
+    number: PhoneText = optional("Only this number (any formatting)")
+    country_code: CountryCode = optional("Only numbers of this country code")
+
+
+def _match(query: Mapping[str, str]) -> dict[str, Any]:
+    wanted = validate(
+        NumberFilter, {k: v for k, v in query.items() if k in NumberFilter.model_fields}
+    )
+    if wanted.number is not None:
+        return ANIS.key_match(wanted)
+    if wanted.country_code is not None:
+        return {"country_code": wanted.country_code}
+    return {}
+
+
+def remediate(
+    anis_service: ResourceService, company: Company, body: Mapping[str, Any]
+) -> dict[str, Any]:
+    command = validate(AniRemediate, body)
+    now = datetime.now(UTC)
+    actor = company.key_id or SYSTEM_ACTOR
+
+    def act(conn: Connection, row: Row[Any]) -> Mapping[str, Any]:
+        last = store.last_remediation(conn, row.id)
+        if last is not None and last.requested_at + REMEDIATION_COOLDOWN > now:
+            allowed = last.requested_at + REMEDIATION_COOLDOWN
+            raise RemediationCooldown(
+                f"remediation of {row.number} was requested on "
+                f"{last.requested_at.date().isoformat()} (carrier {last.carrier}); one request "
+                f"per number every 30 days: the next is possible from {allowed.isoformat()}",
+                fields={"ani": f"next request possible from {allowed.isoformat()}"},
+            )
+        store.add_remediation(
+            conn,
+            {
+                "company_id": company.id,
+                "ani_id": row.id,
+                "carrier": command.carrier,
+                "note": command.note,
+                "actor": actor,
+                "requested_at": now,
+            },
+        )
+        status = effective_status(row.status, row.paused_until, now)
+        reason = f"remediation requested from carrier {command.carrier}"
+        history.record(
+            conn,
+            company.id,
+            row.id,
+            status,
+            status,
+            f"{reason}: {command.note}" if command.note else reason,
+            actor,
+            now,
+        )
+        return {"carrier": command.carrier, "note": command.note}
+
+    public = anis_service.act_on(company, ani_key(command), act, action="remediate")
+    return {
+        "number": public["number"],
+        "country_code": public["country_code"],
+        "carrier": command.carrier,
+        "note": command.note,
+        "actor": actor,
+        "requested_at": now,
+        "next_allowed_at": now + REMEDIATION_COOLDOWN,
+    }
+
+
+class LifecycleService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def remediations(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
+        page = log_page(query, tuple(NumberFilter.model_fields))
+        match = _match(query)
+        with self._db.read() as conn:
+            rows = store.remediation_page(
+                conn, company.id, match=match, before_id=page.before_id, limit=page.limit + 1
+            )
+        return page.body(
+            rows,
+            lambda row: {
+                "number": row.number,
+                "country_code": row.country_code,
+                "carrier": row.carrier,
+                "note": row.note,
+                "actor": row.actor,
+                "requested_at": row.requested_at,
+                "next_allowed_at": row.requested_at + REMEDIATION_COOLDOWN,
+            },
+        )
+
+    def scheduled(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
+        page = log_page(query, (*NumberFilter.model_fields, "state"))
+        state = query.get("state", "pending")
+        if state not in ("pending", "all"):
+            raise ValidationFailed({"state": "must be pending or all"})
+        match = _match(query)
+        with self._db.read() as conn:
+            rows = store.schedule_page(
+                conn,
+                company.id,
+                match=match,
+                pending_only=state == "pending",
+                before_id=page.before_id,
+                limit=page.limit + 1,
+            )
+        return page.body(rows, lambda row: scheduled_public(dict(row._mapping)))
+
+    def cancel(self, company: Company, key: Mapping[str, Any]) -> dict[str, Any]:
+        raw = key.get("id")
+        if isinstance(raw, str) and raw.isdigit():
+            raw = int(raw)
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            raise ValidationFailed({"id": "is required: the id of a scheduled change"})
+        now = datetime.now(UTC)
+        with self._db.write() as conn:
+            row = store.find_schedule(conn, company.id, raw, for_update=True)
+            if row is None:
+                raise NotFound(f"scheduled change {raw} not found")
+            if row.applied_at is not None or row.cancelled_at is not None:
+                raise Conflict(f"scheduled change {raw} was already applied or cancelled")
+            store.mark_schedule(conn, row.id, {"cancelled_at": now})
+            audit.record(
+                conn,
+                company_id=company.id,
+                key_id=company.key_id,
+                action=f"cancel_{row.action}",
+                resource="ani",
+                identifier=row.number,
+                changes={"scheduled": row.id, "date": row.at},
+            )
+            row = store.find_schedule(conn, company.id, raw)
+        assert row is not None
+        return scheduled_public(dict(row._mapping))
+
+
+def apply_due(db: Database, now: datetime) -> int:
+    """Apply the scheduled changes whose time has come; the number applied."""
+    return len(_apply_due(db, now)[0])
+
+
+def _apply_due(db: Database, now: datetime) -> tuple[list[int], set[int]]:
+    """(schedules applied, companies whose numbers changed status)."""
+    applied: list[int] = []
+    touched: set[int] = set()
+    with db.write() as conn:
+        for item in store.due_schedules(conn, now, _DUE_PER_PASS):
+            if _apply(conn, item, now):
+                touched.add(item.company_id)
+            store.mark_schedule(conn, item.id, {"applied_at": now})
+            applied.append(item.id)
+        for company_id in sorted(touched):
+            bump_inventory_version(conn, company_id)
+    return applied, touched
+
+
+def _apply(conn: Connection, item: Row[Any], now: datetime) -> bool:
+    """One scheduled change; whether the number's status changed."""
+    row = conn.execute(select(anis).where(anis.c.id == item.ani_id).with_for_update()).one()
+    if row.deleted_at is not None:
+        return False
+    if item.action == "pause":
+        if item.until is not None and item.until <= now:
+            return False  # the whole pause lies in the past: nothing to do any more
+        to_status, until = "paused", item.until
+        reason = "scheduled pause" + (f" until {item.until.isoformat()}" if item.until else "")
+    else:
+        to_status, until = "active", None
+        reason = "scheduled activation"
+    if item.note:
+        reason = f"{reason}: {item.note}"
+    from_status = effective_status(row.status, row.paused_until, now)
+    current_until = row.paused_until if from_status == row.status else None
+    if from_status == to_status and current_until == until:
+        return False
+    values = transition(
+        conn,
+        item.company_id,
+        AniRef(row.id, row.number, row.country_code),
+        from_status,
+        to_status,
+        until=until,
+        reason=reason,
+        actor=item.actor,
+        at=now,
+    )
+    history.set_status(conn, row.id, values)
+    audit.record(
+        conn,
+        company_id=item.company_id,
+        key_id=None if item.actor == SYSTEM_ACTOR else item.actor,
+        action=item.action,
+        resource="ani",
+        identifier=row.number,
+        changes={**values, "from": from_status, "scheduled": item.id},
+    )
+    return True
+
+
+async def run_schedules(
+    db: Database, interval_s: float, on_change: Callable[[int], None] | None = None
+) -> None:
+    """Apply due changes every ``interval_s`` (in a worker thread) until cancelled;
+    ``on_change`` is told (on the event loop) each company whose numbers changed."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            with timed("ani_schedules"):
+                _, touched = await asyncio.to_thread(_apply_due, db, datetime.now(UTC))
+            for company_id in sorted(touched):
+                if on_change is not None:
+                    on_change(company_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the next pass tries again
+            log.exception("applying scheduled ANI changes failed")
