@@ -15,12 +15,14 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from openani import geo
+from openani.assign.log import AssignmentLog
 from openani.assign.service import NextAniService
 from openani.assign.snapshot import SnapshotCache
 from openani.audit import AuditService
 from openani.http import (
     ani_health,
     ani_lifecycle,
+    assignments,
     audit,
     company_settings,
     health,
@@ -75,6 +77,7 @@ def all_operations() -> list[Operation]:
     operations.extend(ani_health.OPERATIONS)
     operations.extend(ani_lifecycle.OPERATIONS)
     operations.extend(next_ani.OPERATIONS)
+    operations.extend(assignments.OPERATIONS)
     operations.extend(results.OPERATIONS)
     operations.extend(stats.OPERATIONS)
     operations.extend(audit.OPERATIONS)
@@ -144,6 +147,7 @@ def create_app(
         webhooks=WebhookService(db, outbox, development=settings.development),
         outbox=outbox,
         lifecycle=LifecycleService(db),
+        assignment_log=AssignmentLog(db),
     )
     for spec in RESOURCES:
         context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)

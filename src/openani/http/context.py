@@ -10,6 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from openani.assign.log import AssignmentLog
 from openani.assign.service import NextAniService
 from openani.audit import AuditService
 from openani.errors import ValidationFailed
@@ -51,6 +52,7 @@ class AppContext:
     webhooks: WebhookService
     outbox: WebhookOutbox
     lifecycle: LifecycleService
+    assignment_log: AssignmentLog
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 

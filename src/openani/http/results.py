@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -147,6 +148,41 @@ async def unmapped_dispositions(request: Request) -> Response:
     )
 
 
+async def list_results(request: Request) -> Response:
+    company = company_of(request)
+    return JSONResponse(context_of(request).result_queries.results(company, request.query_params))
+
+
+class StoredResult(Output):
+    call_id: str
+    campaign: str
+    agent_id: str | None
+    ani: str
+    country_code: str
+    dispo: str
+    mapped: bool = Field(description="The dispo matched one of the company's dispositions")
+    contact: bool
+    success: bool
+    category: str | None
+    prospect_phone: str
+    call_at: datetime
+    call_type: str | None
+    duration_s: int | None
+    zip: str | None
+    lead_created: str | None
+    attempts: int | None
+    skill: str | None
+    lead_source: str | None
+    kpis: dict[str, str]
+    received_at: datetime
+    updated_at: datetime
+
+
+class StoredResultPage(Output):
+    items: list[StoredResult]
+    next_cursor: str | None
+
+
 async def unknown_anis(request: Request) -> Response:
     company = company_of(request)
     return JSONResponse({"items": context_of(request).result_queries.unknown_anis(company)})
@@ -210,6 +246,26 @@ OPERATIONS = [
         description="Idempotent per call_id: a retry answers `duplicate` and counts nothing "
         "twice; the same call_id with another dispo replaces the earlier result (`updated`). "
         "In a batch each row succeeds or fails alone.",
+    ),
+    Operation(
+        "GET",
+        "/dialer/results",
+        "Stored dial results, newest first, with the KPIs each was sent with",
+        list_results,
+        "results",
+        query=(
+            QueryParam("call_id", {"type": "string"}),
+            QueryParam("campaign", {"type": "string"}),
+            QueryParam("agent", {"type": "string"}, "Agent id"),
+            QueryParam("dispo", {"type": "string"}, "The dispo as sent"),
+            QueryParam("number", {"type": "string"}, "The ANI the call was placed with"),
+            QueryParam("prospect_phone", {"type": "string"}),
+            QueryParam("from", {"type": "string"}, "Calls from this moment (ISO 8601 or a date)"),
+            QueryParam("to", {"type": "string"}, "Calls before this moment"),
+            QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 1000}),
+            QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+        ),
+        responses={200: StoredResultPage, **ERROR_RESPONSES},
     ),
     Operation(
         "GET",

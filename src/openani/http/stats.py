@@ -129,6 +129,7 @@ OPERATIONS = [
             ("campaigns", "campaign", False, "campaign", "CampaignStats"),
             ("areas", "area", False, "area_code", "AreaStats"),
             ("states", "area", True, "state", "StateStats"),
+            ("agents", "agent", False, "agent_id", "AgentStats"),
         )
     ),
 ]

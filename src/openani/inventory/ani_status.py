@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row
 
@@ -18,6 +17,7 @@ from openani.errors import ValidationFailed
 from openani.inventory.models import AniAction, AniActivate, AniPause
 from openani.inventory.service import ResourceService
 from openani.inventory.status import effective_status
+from openani.moments import moment
 from openani.store import ani_lifecycle as lifecycle_store
 from openani.store import ani_status as store
 from openani.store import webhooks as outbox
@@ -84,22 +84,6 @@ def ani_key(command: AniAction) -> dict[str, Any]:
     if command.country_code is not None:
         key["country_code"] = command.country_code
     return key
-
-
-def moment(field: str, text: str, time_zone: str) -> datetime:
-    """ISO 8601 with an offset; without one, in the company's time zone; a date: its midnight."""
-    try:
-        if len(text) == 10:
-            parsed = datetime.combine(date.fromisoformat(text), time.min)
-        else:
-            parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(
-            {field: "must be ISO 8601: 2026-12-24, 2026-12-24T08:00 or 2026-12-24T08:00:00-05:00"}
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(time_zone))
-    return parsed.astimezone(UTC)
 
 
 def _with_note(reason: str, note: str | None) -> str:

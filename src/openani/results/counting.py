@@ -13,7 +13,7 @@ from typing import Literal
 
 # What happened on the line, as a disposition may declare it.
 Category = Literal["human", "voicemail", "no_answer", "busy", "blocked", "invalid_number", "other"]
-Dimension = Literal["ani", "campaign", "area", "ani_campaign", "ani_area"]
+Dimension = Literal["ani", "campaign", "area", "ani_campaign", "ani_area", "agent"]
 
 # Carriers' analytics treat answered calls shorter than this as a spam signal.
 SHORT_CALL_S = 10
@@ -50,6 +50,7 @@ class CountedResult:
     call_at: datetime
     duration_s: int | None
     classification: Classification
+    agent: str | None = None
 
 
 StatsKey = tuple[Dimension, str, str]  # (dimension, key, day)
@@ -83,6 +84,8 @@ def keys_of(result: CountedResult) -> list[StatsKey]:
         keys.append(("area", result.area_code, result.day))
         # What the selection learner reads: each number's results per prospect area code.
         keys.append(("ani_area", ani_area_key(result.ani, result.area_code), result.day))
+    if result.agent:
+        keys.append(("agent", result.agent, result.day))
     return keys
 
 

@@ -97,6 +97,7 @@ def counted(values: Mapping[str, Any]) -> CountedResult:
         classification=Classification(
             values["counted_contact"], values["counted_success"], values["counted_category"]
         ),
+        agent=values["agent_id"],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, select
@@ -65,3 +66,26 @@ def unknown_anis(conn: Connection, company_id: int) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def result_page(
+    conn: Connection,
+    company_id: int,
+    *,
+    match: dict[str, Any],
+    start: datetime | None,
+    end: datetime | None,
+    before_id: int | None,
+    limit: int,
+) -> list[Any]:
+    """Stored results, newest first; ``match``: column -> value of dial_results."""
+    query = select(dial_results).where(dial_results.c.company_id == company_id)
+    for column, value in match.items():
+        query = query.where(dial_results.c[column] == value)
+    if start is not None:
+        query = query.where(dial_results.c.call_at >= start)
+    if end is not None:
+        query = query.where(dial_results.c.call_at < end)
+    if before_id is not None:
+        query = query.where(dial_results.c.id < before_id)
+    return list(conn.execute(query.order_by(dial_results.c.id.desc()).limit(limit)).all())

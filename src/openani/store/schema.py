@@ -277,7 +277,8 @@ dial_results = Table(
 # Counters per company, dimension and local day, maintained as results and assignments arrive.
 # One table for every dimension, so one upsert and one query path serve them all. Keys:
 # ani "+15615550100"; campaign "c123"; area "561" (the prospect's area code, with its state);
-# ani_campaign "c123|+15615550100", for per-number statistics of one campaign.
+# ani_campaign "c123|+15615550100", for per-number statistics of one campaign; agent "agent7"
+# (the result's agent_id).
 daily_stats = Table(
     "daily_stats",
     metadata,
