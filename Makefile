@@ -8,18 +8,19 @@ STAMP := $(VENV)/.installed-stamp
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock clients/python/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c requirements.lock -e ".[test]"
+	$(BIN)/python -m pip install -q -c requirements.lock -e ".[test]" -e clients/python
 	touch $(STAMP)
 
 run: install
 	$(BIN)/openani serve --host 127.0.0.1 --port 8080 --database-url sqlite:///./data/openani.db
 
 lint: install
-	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff check src tests scripts benchmarks clients/python
 	$(BIN)/mypy
+	$(BIN)/mypy --strict clients/python/src clients/python/examples
 
 test: install lint
 	$(BIN)/python -m pytest -q
