@@ -15,6 +15,8 @@ class OpenAniError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        # More members of the error object, beside code, message and fields (e.g. counts).
+        self.extra: dict[str, object] = {}
 
     @property
     def headers(self) -> dict[str, str] | None:

@@ -41,7 +41,7 @@ class Authenticator:
 
     def company_for_key(self, plaintext: str | None) -> Company:
         if not plaintext:
-            raise Unauthorized("missing X-ApiKey header")
+            raise Unauthorized("missing API key: send X-ApiKey (or Authorization: Bearer <key>)")
         parts = split_key(plaintext.strip())
         if parts is None:
             raise Unauthorized("invalid API key")

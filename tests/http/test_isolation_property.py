@@ -393,6 +393,9 @@ class IsolationMachine(RuleBasedStateMachine):
         for label in ("alpha", "beta"):
             tenant = make_tenant(self.db, f"{label}-{serial}")
             api = Api(self.client, tenant)
+            # The model has no auto-created campaigns: an unknown one is refused.
+            refuse = _check(api.put("/dialer/settings", json={"unknown_campaign": "reject"}))
+            assert refuse.status_code == 200, refuse.text
             current = _check(api.get("/dialer/settings"))
             assert current.status_code == 200, current.text
             self.companies.append(

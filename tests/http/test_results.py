@@ -230,7 +230,7 @@ def test_json_api_single_batch_and_per_row_status(api: Api, dispos: None) -> Non
     batch = api.post(
         "/dialer/results",
         json={
-            "results": [row, {**row, "call_id": "j2", "duration_s": "5"}, {**row, "dispo": "na"}]
+            "results": [row, {**row, "call_id": "j2", "duration_s": "5s"}, {**row, "dispo": "na"}]
         },
     )
     assert batch.status_code == 200

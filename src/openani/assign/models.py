@@ -16,11 +16,27 @@ from openani.inventory.models import (
     PhoneText,
     SeedAssignmentType,
 )
-from openani.selection.types import Match
+from openani.lenient import Rule, boolean, choice_of, keep, text, text_list, zip_code
+from openani.selection.types import ASSIGNMENT_TYPES, Match
 
 PostalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)]
 GroupIds = Annotated[list[Identifier], Field(max_length=100)]
 MAX_BATCH_LEADS = 1000
+
+# How the hot path reads what it is sent (see openani.lenient): anything else is ignored.
+NEXT_RULES: dict[str, Rule] = {
+    "outbound_campaign": text,
+    "prospect_phone": text,
+    "prospect_zip": zip_code,
+    "inventory_group_ids": text_list,
+    "use_branded": boolean,
+    "assignment_type": choice_of(ASSIGNMENT_TYPES),
+}
+BATCH_RULES: dict[str, Rule] = {
+    **{k: v for k, v in NEXT_RULES.items() if k not in ("prospect_phone", "prospect_zip")},
+    "leads": keep,
+}
+LEAD_RULES: dict[str, Rule] = {"row_id": keep, "prospect_phone": text, "prospect_zip": zip_code}
 
 
 class NextAniRequest(Input):
@@ -60,6 +76,11 @@ class NextAni(Output):
     brand_filter_ignored: bool = Field(
         default=False, description="use_branded matched no ANI and was ignored"
     )
+    warnings: list[str] | None = Field(
+        default=None,
+        description="What was ignored or read another way (unknown fields, a numeric ZIP, an "
+        "unknown ZIP, a campaign served with the company's defaults); absent when nothing was",
+    )
 
 
 class BatchLead(Input):
@@ -88,8 +109,12 @@ class BatchRow(Output):
     branded: bool | None = None
     over_cap: bool | None = None
     brand_filter_ignored: bool | None = None
+    warnings: list[str] | None = None
     error: ErrorBody | None = None
 
 
 class NextAniBatch(Output):
     results: list[BatchRow]
+    warnings: list[str] | None = Field(
+        default=None, description="About the batch as a whole (e.g. unknown fields)"
+    )

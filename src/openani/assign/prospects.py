@@ -24,6 +24,8 @@ class ResolvedProspect:
     phone: ProspectLocation
     prospect: Prospect
     postal_code: str | None  # normalised, when it was known and usable
+    # Why a postal code that was sent could not be used (None: it was, or none was sent).
+    postal_ignored: str | None = None
 
 
 def resolve_prospect(
@@ -47,14 +49,20 @@ def resolve_prospect(
     zip_area_codes: tuple[str, ...] = ()
     lat = lon = None
     normalised = None
+    ignored = None
     if postal_code:
         try:
             postal = lookup_postal_code(postal_code)
         except UnknownPostalCode:
             postal = None
+            ignored = "is not a known ZIP or postal code"
         except ValueError as exc:
             raise ValidationFailed({zip_field: str(exc)}) from None
-        if postal is not None and postal.country in _POSTAL_COUNTRIES.get(facts.country_code, ()):
+        if postal is not None and postal.country not in _POSTAL_COUNTRIES.get(
+            facts.country_code, ()
+        ):
+            ignored = f"is a postal code of {postal.country}, not of the phone's country"
+        elif postal is not None:
             normalised = postal.postal_code
             state = postal.state or state
             zip_area_codes = postal.area_codes
@@ -75,4 +83,5 @@ def resolve_prospect(
             lon=lon,
         ),
         postal_code=normalised,
+        postal_ignored=ignored,
     )

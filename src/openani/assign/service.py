@@ -9,14 +9,24 @@ from typing import Any, cast
 
 from pydantic import Field
 
-from openani.assign.models import MAX_BATCH_LEADS, BatchLead, NextAniRequest
+from openani.assign.labels import labelled
+from openani.assign.models import (
+    BATCH_RULES,
+    LEAD_RULES,
+    MAX_BATCH_LEADS,
+    NEXT_RULES,
+    BatchLead,
+    NextAniRequest,
+)
 from openani.assign.prospects import ResolvedProspect, resolve_prospect
+from openani.assign.refusal import refusal
 from openani.assign.sink import NO_SINK, AssignSink
 from openani.assign.snapshot import CompanySnapshot, SnapshotCache
 from openani.errors import NotFound, OpenAniError, ValidationFailed
 from openani.geo.area_codes import AreaCodeIndex
 from openani.inventory.models import Input
 from openani.learning.service import LearningService
+from openani.lenient import clean
 from openani.results.counting import ani_campaign_key
 from openani.selection import (
     AssignmentType,
@@ -28,6 +38,7 @@ from openani.selection import (
     choose_ani,
 )
 from openani.selection.ladder import LEARNED
+from openani.store import campaigns as campaign_store
 from openani.store import selection as store
 from openani.store.claims import Claim, ClaimWriter
 from openani.store.companies import Company
@@ -51,16 +62,22 @@ class NoAvailableAni(OpenAniError):
         self.reason = reason  # a NoChoiceCode, or "contended" (every claim lost a race)
         self.groups = groups
 
+    def with_counts(self, counts: dict[str, int]) -> NoAvailableAni:
+        self.extra["counts"] = counts
+        return self
+
 
 class _BatchEnvelope(Input):
     """The batch minus its leads, which are validated one by one for per-row errors."""
 
-    outbound_campaign: str
+    outbound_campaign: Any
     assignment_type: Any = None
     use_branded: Any = None
     inventory_group_ids: Any = None
     leads: list[Any] = Field(min_length=1, max_length=MAX_BATCH_LEADS)
 
+
+_UNDEFINED = "outbound_campaign: "
 
 # A campaign without a default strategy gets the learner, which starts as local presence.
 DEFAULT_STRATEGY: AssignmentType = "auto"
@@ -86,36 +103,36 @@ class NextAniService:
     async def next_ani(
         self, company: Company, body: Mapping[str, Any], now: datetime | None = None
     ) -> dict[str, Any]:
-        request = validate(NextAniRequest, body)
+        data, warnings = clean(body, NEXT_RULES)
+        request = validate(NextAniRequest, data)
         now = now or datetime.now(UTC)
         try:
-            return await self._assign(company, request, now)
+            return await self._assign(company, request, now, warnings)
         except NoAvailableAni as exc:
             self._refused(company, request.outbound_campaign, exc, now)
             raise
 
     async def next_batch(
         self, company: Company, body: Mapping[str, Any], now: datetime | None = None
-    ) -> list[dict[str, Any]]:
-        envelope = validate(_BatchEnvelope, body)
-        shared = {k: v for k, v in body.items() if k != "leads"}
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The rows, and the warnings about the batch as a whole."""
+        cleaned, batch_warnings = clean(body, BATCH_RULES)
+        envelope = validate(_BatchEnvelope, cleaned)
+        shared = {k: v for k, v in cleaned.items() if k != "leads"}
         # The shared part is checked once, so a bad campaign or strategy is one clear 4xx
         # rather than a thousand identical row errors.
         validate(NextAniRequest, {**shared, "prospect_phone": "0"})
         now = now or datetime.now(UTC)
         campaign_id = str(shared["outbound_campaign"])
-        try:
-            self._campaign(self._snapshots.get(company.id, now), campaign_id)
-        except NotFound:
-            # As for single calls: a campaign created through another process counts.
-            self._campaign(self._snapshots.get(company.id, now, force_check=True), campaign_id)
+        self._campaign(self._campaign_snapshot(company, campaign_id, now), campaign_id)
         results = []
         for index, raw in enumerate(envelope.leads):
             row_id = _row_id(raw, index)
             try:
                 if not isinstance(raw, dict):
                     raise ValidationFailed({f"leads.{index}": "must be an object"})
-                lead = validate(BatchLead, raw)
+                data, warnings = clean(raw, LEAD_RULES)
+                lead = validate(BatchLead, data)
                 request = validate(
                     NextAniRequest,
                     {
@@ -124,32 +141,56 @@ class NextAniService:
                         "prospect_zip": lead.prospect_zip,
                     },
                 )
-                results.append(
-                    {"row_id": lead.row_id, **(await self._assign(company, request, now))}
-                )
+                answer = await self._assign(company, request, now, warnings)
+                results.append({"row_id": lead.row_id, **answer})
             except OpenAniError as exc:
                 if isinstance(exc, NoAvailableAni):
                     self._refused(company, campaign_id, exc, now)
                 error: dict[str, Any] = {"code": exc.code, "message": exc.message}
                 if exc.fields:
                     error["fields"] = exc.fields
+                error.update(exc.extra)
                 results.append({"row_id": row_id, "error": error})
-        return results
+        return results, batch_warnings
 
     async def _assign(
-        self, company: Company, request: NextAniRequest, now: datetime
+        self, company: Company, request: NextAniRequest, now: datetime, warnings: list[str]
     ) -> dict[str, Any]:
         resolved = resolve_prospect(request.prospect_phone, request.prospect_zip)
+        if resolved.postal_ignored is not None:
+            warnings.append(
+                f"prospect_zip: {request.prospect_zip!r} {resolved.postal_ignored}: the phone's "
+                "area code was used"
+            )
         snapshot = self._snapshots.get(company.id, now)
+        if request.outbound_campaign not in snapshot.campaigns:
+            snapshot = self._campaign_snapshot(company, request.outbound_campaign, now)
         try:
-            return await self._assign_from(snapshot, company, request, resolved, now)
+            return await self._assign_from(snapshot, company, request, resolved, now, warnings)
         except (NotFound, NoAvailableAni):
             # Refusals are checked against the newest inventory: another process may have just
             # added the campaign or the numbers this request needs.
             fresh = self._snapshots.get(company.id, now, force_check=True)
             if fresh is snapshot:
                 raise
-            return await self._assign_from(fresh, company, request, resolved, now)
+            return await self._assign_from(fresh, company, request, resolved, now, warnings)
+
+    def _campaign_snapshot(
+        self, company: Company, campaign_id: str, now: datetime
+    ) -> CompanySnapshot:
+        """A snapshot that knows the campaign if anything can: another process may just have
+        created it, and with the company setting unknown_campaign ``serve`` a campaign nobody
+        defined is created here, with the company's defaults."""
+        snapshot = self._snapshots.get(company.id, now)
+        if campaign_id in snapshot.campaigns:
+            return snapshot
+        snapshot = self._snapshots.get(company.id, now, force_check=True)
+        if campaign_id in snapshot.campaigns or snapshot.defaults.unknown_campaign != "serve":
+            return snapshot
+        with self._db.write() as conn:
+            campaign_store.create_unknown(conn, company.id, campaign_id, now)
+        self._snapshots.invalidate(company.id)
+        return self._snapshots.get(company.id, now, force_check=True)
 
     async def _assign_from(
         self,
@@ -158,8 +199,14 @@ class NextAniService:
         request: NextAniRequest,
         resolved: ResolvedProspect,
         now: datetime,
+        warnings: list[str],
     ) -> dict[str, Any]:
         campaign = self._campaign(snapshot, request.outbound_campaign)
+        if campaign.auto_created and not any(w.startswith(_UNDEFINED) for w in warnings):
+            warnings.append(
+                f"{_UNDEFINED}campaign {campaign.ext_id} is not defined: served with the "
+                "company's defaults (listed by GET /dialer/campaigns/unknown)"
+            )
         groups = _groups(request, campaign)
         pool = snapshot.pool(groups, campaign)
         defaults = snapshot.defaults
@@ -193,9 +240,13 @@ class NextAniService:
                 winners=snapshot.winners,
             )
             if isinstance(choice, NoChoice):
-                raise NoAvailableAni(
-                    _refusal(choice, groups), reason=choice.code or "no_inventory", groups=groups
+                message, counts = refusal(
+                    snapshot, campaign, groups, resolved.prospect.country_code, choice, now
                 )
+                raise NoAvailableAni(
+                    message, reason=choice.code or "no_inventory", groups=groups
+                ).with_counts(counts)
+            choice = labelled(choice, strategy)
             candidate = choice.candidate
             # Counted here at once, so requests choosing while this claim is being written see
             # the number as just used; the database's answer below replaces the guess.
@@ -229,7 +280,7 @@ class NextAniService:
                 candidate.ani_id, snapshot.day, counters[0], snapshot.hour, counters[1], now
             )
             self._sink.picked(company, campaign.ext_id, candidate, choice, counters, now)
-            return _response(request, resolved, choice)
+            return _response(request, resolved, choice, warnings)
         raise NoAvailableAni(
             "every candidate ANI was taken by concurrent requests; retry", groups=groups
         )
@@ -241,7 +292,11 @@ class NextAniService:
     def _campaign(snapshot: CompanySnapshot, campaign_id: str) -> CampaignConfig:
         campaign = snapshot.campaigns.get(campaign_id)
         if campaign is None:
-            raise NotFound(f"campaign {campaign_id} not found")
+            raise NotFound(
+                f"campaign {campaign_id} not found (the company setting unknown_campaign is "
+                "reject)",
+                fields={"outbound_campaign": "no such campaign"},
+            )
         if campaign.type == "Inbound":
             raise ValidationFailed(
                 {"outbound_campaign": f"campaign {campaign_id} is an Inbound campaign"}
@@ -280,14 +335,8 @@ def _groups(request: NextAniRequest, campaign: CampaignConfig) -> frozenset[str]
     return None
 
 
-def _refusal(outcome: NoChoice, groups: frozenset[str] | None) -> str:
-    if groups is None:
-        return outcome.reason
-    return f"{outcome.reason} (inbound group {', '.join(sorted(groups))})"
-
-
 def _response(
-    request: NextAniRequest, resolved: ResolvedProspect, choice: Choice
+    request: NextAniRequest, resolved: ResolvedProspect, choice: Choice, warnings: list[str]
 ) -> dict[str, Any]:
     candidate = choice.candidate
     return {
@@ -301,4 +350,5 @@ def _response(
         "branded": candidate.branded,
         "over_cap": choice.over_cap,
         "brand_filter_ignored": choice.brand_filter_ignored,
+        **({"warnings": warnings} if warnings else {}),
     }

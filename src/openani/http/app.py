@@ -30,6 +30,7 @@ from openani.http import (
     next_ani,
     results,
     stats,
+    unknown_campaigns,
     webhooks,
 )
 from openani.http.context import AppContext
@@ -37,6 +38,7 @@ from openani.http.errors import EXCEPTION_HANDLERS
 from openani.http.openapi import build_openapi, docs_page
 from openani.http.operations import Operation, routes
 from openani.http.overload import InFlightLimit
+from openani.http.paths import TrailingSlash
 from openani.http.resources import resource_operations
 from openani.http.responses import JSONResponse
 from openani.http.signals import AssignSignals
@@ -73,6 +75,7 @@ def all_operations() -> list[Operation]:
     operations.extend(metrics.OPERATIONS)
     for spec in RESOURCES:
         operations.extend(resource_operations(spec))
+    operations.extend(unknown_campaigns.OPERATIONS)
     operations.extend(company_settings.OPERATIONS)
     operations.extend(ani_health.OPERATIONS)
     operations.extend(ani_lifecycle.OPERATIONS)
@@ -209,6 +212,7 @@ def create_app(
         middleware=[
             Middleware(RequestObserver, access_log=settings.access_log),
             Middleware(InFlightLimit, max_in_flight=settings.max_in_flight),
+            Middleware(TrailingSlash, paths=[op.path for op in operations]),
         ],
     )
     app.state.context = context

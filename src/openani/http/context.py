@@ -61,9 +61,19 @@ def context_of(request: Request) -> AppContext:
     return context
 
 
+def api_key_of(request: Request) -> str | None:
+    """``X-ApiKey``, or the newer edition's ``Authorization: Bearer <key>``."""
+    key = request.headers.get("x-apikey")
+    if key is None:
+        scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and credentials.strip():
+            key = credentials.strip()
+    return key
+
+
 def company_of(request: Request) -> Company:
     """The company whose API key the request carries; raises Unauthorized otherwise."""
-    return context_of(request).authenticator.company_for_key(request.headers.get("x-apikey"))
+    return context_of(request).authenticator.company_for_key(api_key_of(request))
 
 
 SIMULATED_TIME_HEADER = "X-Simulated-Time"

@@ -19,7 +19,7 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 async def openani_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, OpenAniError)
-    return error_response(exc.status, exc.code, exc.message, exc.fields, exc.headers)
+    return error_response(exc.status, exc.code, exc.message, exc.fields, exc.headers, exc.extra)
 
 
 async def http_error(_request: Request, exc: Exception) -> Response:

@@ -16,7 +16,10 @@ from openani.http.responses import JSONResponse
 async def next_ani(request: Request) -> Response:
     company = company_of(request)
     context = context_of(request)
-    body = await read_json_object(request, context.settings.max_body_bytes)
+    # The hot path reads JSON whatever the Content-Type (a bare `curl -d` says form data).
+    body = await read_json_object(
+        request, context.settings.max_body_bytes, require_content_type=False
+    )
     return JSONResponse(
         await context.next_ani.next_ani(company, body or {}, simulated_now(request))
     )
@@ -25,9 +28,13 @@ async def next_ani(request: Request) -> Response:
 async def next_batch(request: Request) -> Response:
     company = company_of(request)
     context = context_of(request)
-    body = await read_json_object(request, context.settings.max_body_bytes)
-    results = await context.next_ani.next_batch(company, body or {}, simulated_now(request))
-    return JSONResponse({"results": results})
+    body = await read_json_object(
+        request, context.settings.max_body_bytes, require_content_type=False
+    )
+    results, warnings = await context.next_ani.next_batch(
+        company, body or {}, simulated_now(request)
+    )
+    return JSONResponse({"results": results, **({"warnings": warnings} if warnings else {})})
 
 
 OPERATIONS = [
@@ -39,9 +46,13 @@ OPERATIONS = [
         "next",
         request_model=NextAniRequest,
         responses={200: NextAni, **ERROR_RESPONSES},
-        description="404 with code no_available_ani (and the reason) when no ANI can be given. "
-        "A server started with --simulated-clock takes the current time from the header "
-        "X-Simulated-Time (ISO 8601), for simulations; otherwise the header is ignored.",
+        description="Forgiving: unknown fields are ignored and listed in warnings, unambiguous "
+        'values are read (a numeric ZIP, "true"), the body is read as JSON whatever the '
+        "Content-Type, and a campaign nobody defined is served with the company's defaults "
+        "(setting unknown_campaign). 404 with code no_available_ani when no ANI can be given: "
+        "the message says why and counts says how many numbers were held, paused, resting, at "
+        "a cap or in other inbound groups. A server started with --simulated-clock takes the "
+        "current time from the header X-Simulated-Time (ISO 8601), for simulations.",
     ),
     Operation(
         "POST",

@@ -42,8 +42,10 @@ def _service(request: Request, spec: ResourceSpec) -> ResourceService:
 def _key_from(
     request: Request, spec: ResourceSpec, body: dict[str, Any] | None
 ) -> dict[str, Any] | None:
-    """The identifier from the JSON body, else from the query string, else None (a listing)."""
-    if body is not None:
+    """The identifier from the JSON body, else from the query string, else None (a listing).
+
+    An empty object names nothing: ``GET /dialer/anis`` with the body ``{}`` lists."""
+    if body:
         return body
     if spec.key_field in request.query_params:
         fields = (spec.key_field, *spec.key_query_fields)

@@ -21,8 +21,11 @@ def error_response(
     message: str,
     fields: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
+    if extra:
+        body.update(extra)
     return JSONResponse({"error": body}, status_code=status, headers=headers)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +18,7 @@ from openani.http.operations import Operation, QueryParam, ResponseShape
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.inventory.models import Output
+from openani.lenient import clean
 from openani.observability import metrics
 from openani.ratelimit import RateLimited
 from openani.results.callback import (
@@ -29,6 +31,7 @@ from openani.results.callback import (
     parse_callback,
 )
 from openani.results.models import (
+    BATCH_RULES,
     CallbackForm,
     CallbackResponse,
     DialResultBatch,
@@ -53,6 +56,27 @@ def _reason(error: OpenAniError) -> str:
     return error.message
 
 
+def _body_pairs(text: str) -> list[tuple[str, str]]:
+    """Form-encoded pairs, or a JSON object of the same names (whatever the Content-Type):
+    numbers and booleans in it are read as their text."""
+    if not text.lstrip().startswith("{"):
+        return parse_qsl(text, keep_blank_values=True)
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"the body is neither form data nor a JSON object: {exc}") from None
+    pairs: list[tuple[str, str]] = []
+    for name, value in data.items():
+        if isinstance(value, bool):
+            value = str(value).lower()
+        elif isinstance(value, int | float | str):
+            value = str(value)
+        else:
+            raise ValueError(f"{name}: must be text or a number, not {type(value).__name__}")
+        pairs.append((str(name), value))
+    return pairs
+
+
 async def dial_results_callback(request: Request) -> Response:
     context = context_of(request)
     pairs = list(request.query_params.multi_items())
@@ -63,9 +87,11 @@ async def dial_results_callback(request: Request) -> Response:
             return _fail(413, exc.message)
         if raw.strip():
             try:
-                pairs += parse_qsl(raw.decode("utf-8"), keep_blank_values=True)
+                pairs += _body_pairs(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 return _fail(400, "the body must be UTF-8 name=value pairs (form encoded)")
+            except ValueError as exc:
+                return _fail(400, str(exc))
     try:
         parsed = parse_callback(pairs)
     except CallbackError as exc:
@@ -88,6 +114,8 @@ async def dial_results_callback(request: Request) -> Response:
 
 def _row(outcome: Outcome) -> dict[str, Any]:
     row: dict[str, Any] = {"call_id": outcome.call_id, "status": outcome.status}
+    if outcome.warnings:
+        row["warnings"] = list(outcome.warnings)
     if outcome.error is not None:
         error: dict[str, Any] = {"code": outcome.error.code, "message": outcome.error.message}
         if outcome.error.fields:
@@ -99,15 +127,25 @@ def _row(outcome: Outcome) -> dict[str, Any]:
 async def post_results(request: Request) -> Response:
     company = company_of(request)
     context = context_of(request)
-    body = await read_json_object(request, context.settings.max_body_bytes) or {}
+    # Read as JSON whatever the Content-Type: the dialer's hot path forgives.
+    body = (
+        await read_json_object(request, context.settings.max_body_bytes, require_content_type=False)
+        or {}
+    )
     if "results" in body:
-        batch = validate(DialResultBatch, body)
-        outcomes = context.results.ingest(company, batch.results)
+        envelope, warnings = clean(body, BATCH_RULES)
+        batch = validate(DialResultBatch, envelope)
+        outcomes = context.results.ingest(company, batch.results, lenient=True)
         _count(outcomes)
-        return JSONResponse({"results": [_row(o) for o in outcomes]})
-    (outcome,) = context.results.ingest(company, [body])
+        answer: dict[str, Any] = {"results": [_row(o) for o in outcomes]}
+        if warnings:
+            answer["warnings"] = warnings
+        return JSONResponse(answer)
+    (outcome,) = context.results.ingest(company, [body], lenient=True)
     _count([outcome])
     if outcome.error is not None:
+        if outcome.warnings:
+            outcome.error.extra["warnings"] = list(outcome.warnings)
         raise outcome.error
     return JSONResponse({"results": [_row(outcome)]})
 

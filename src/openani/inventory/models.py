@@ -109,6 +109,10 @@ class Campaign(Output):
     cap_mode: CapMode | None
     default_assignment_type: AssignmentType | None
     sticky_ani: bool
+    auto_created: bool = Field(
+        description="Created by /dialer/next because the dialer named it before anyone defined "
+        "it (company setting unknown_campaign: serve); false once created or updated here"
+    )
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
@@ -226,6 +230,14 @@ class ErrorBody(Output):
     code: str
     message: str
     fields: dict[str, str] = Field(default_factory=dict)
+    counts: dict[str, int] | None = Field(
+        default=None,
+        description="no_available_ani: the numbers behind the answer (held, paused, resting, "
+        "capped, in other inbound groups, of other countries)",
+    )
+    warnings: list[str] | None = Field(
+        default=None, description="A refused dial result: what was ignored or read another way"
+    )
 
 
 class ErrorResponse(Output):
@@ -252,6 +264,7 @@ Automation = Literal["auto", "recommend"]
 RestDays = Annotated[int, Field(ge=1, le=365)]
 ProbationDays = Annotated[int, Field(ge=0, le=365)]
 Share = Annotated[float, Field(ge=0, le=1)]
+UnknownCampaign = Literal["serve", "reject"]
 
 
 class CompanySettingsUpdate(Input):
@@ -271,6 +284,10 @@ class CompanySettingsUpdate(Input):
     probation_days: ProbationDays = optional(
         "Days without a new signal after a rest before a number is active again"
     )
+    unknown_campaign: UnknownCampaign = optional(
+        "/dialer/next for a campaign that is not defined: serve (create it with the company's "
+        "defaults, marked auto_created; the default) or reject (404)"
+    )
 
 
 class CompanySettings(Output):
@@ -285,6 +302,7 @@ class CompanySettings(Output):
     rest_days: int
     max_resting_share: float
     probation_days: int
+    unknown_campaign: UnknownCampaign
 
 
 # ANI pause, re-activation, remediation

@@ -43,6 +43,8 @@ class ResourceService:
         command = validate(self.spec.create_model, body)
         key, values = self.spec.create_columns(command)
         with self._db.write() as conn:
+            if self.spec.check is not None:
+                self.spec.check(conn, company.id, None, values)
             row = store.create_or_revive(
                 conn, self.spec.table, company.id, key, values, label=self.spec.label(command)
             )
@@ -61,6 +63,8 @@ class ResourceService:
         with self._db.write() as conn:
             before = self._one(conn, company, command, for_update=True)
             values = self.spec.update_columns(command, before)
+            if values and self.spec.check is not None:
+                self.spec.check(conn, company.id, before.id, values)
             row = before
             if values:
                 row = store.update_row(

@@ -15,11 +15,12 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from sqlalchemy import Connection, Row, Table
 
-from openani.errors import ValidationFailed
+from openani.errors import Conflict, ValidationFailed
 from openani.geo.phone import InvalidPhoneNumber, normalize_number
 from openani.inventory import models
 from openani.inventory.status import STATUSES, status_view
 from openani.results.service import reclassify_after_dispo_change
+from openani.store.resources import find
 from openani.store.schema import anis, campaigns, dispositions
 
 FilterKind = Literal["text", "bool", "ani_status"]
@@ -57,6 +58,9 @@ class ResourceSpec:
     # Run in the writing transaction after a create, update or delete: (conn, company id,
     # row before or None, row after).
     after_write: Callable[[Connection, int, Row[Any] | None, Row[Any]], None] | None = None
+    # Run in the writing transaction before a create or update: (conn, company id, id of the
+    # row being updated or None, the column values about to be written); raises to refuse.
+    check: Callable[[Connection, int, int | None, Mapping[str, Any]], None] | None = None
 
     def label(self, row_or_key: Mapping[str, Any] | BaseModel) -> str:
         value = (
@@ -96,6 +100,45 @@ def _ext_update(command: BaseModel, _row: Row[Any]) -> dict[str, Any]:
     return _given(command, exclude=("id",))
 
 
+def _campaign_create(command: BaseModel) -> tuple[dict[str, Any], dict[str, Any]]:
+    key, values = _ext_create(command)
+    return key, {**values, "auto_created": False}
+
+
+def _campaign_update(command: BaseModel, row: Row[Any]) -> dict[str, Any]:
+    values = _ext_update(command, row)
+    # An operator's update defines a campaign /dialer/next created on its own.
+    return {**values, "auto_created": False} if row.auto_created else values
+
+
+def _dispo_create(command: BaseModel) -> tuple[dict[str, Any], dict[str, Any]]:
+    key, values = _ext_create(command)
+    return key, {**values, "name_key": values["name"].casefold()}
+
+
+def _dispo_update(command: BaseModel, row: Row[Any]) -> dict[str, Any]:
+    values = _ext_update(command, row)
+    if "name" in values:
+        values["name_key"] = values["name"].casefold()
+    return values
+
+
+def _unique_dispo_name(
+    conn: Connection, company_id: int, own_id: int | None, values: Mapping[str, Any]
+) -> None:
+    """Results match a dispo by name without regard to case: two such names would be
+    ambiguous."""
+    if "name_key" not in values:
+        return
+    for row in find(conn, dispositions, company_id, {"name_key": values["name_key"]}):
+        if row.id != own_id:
+            raise Conflict(
+                f"a disposition named {row.name!r} already exists (id {row.ext_id}); names "
+                "are unique without regard to case",
+                fields={"name": f"taken by disposition {row.ext_id}"},
+            )
+
+
 def _campaign_public(row: Row[Any]) -> dict[str, Any]:
     return {
         "id": row.ext_id,
@@ -107,6 +150,7 @@ def _campaign_public(row: Row[Any]) -> dict[str, Any]:
         "cap_mode": row.cap_mode,
         "default_assignment_type": row.default_assignment_type,
         "sticky_ani": row.sticky_ani,
+        "auto_created": row.auto_created,
         **_timestamps(row),
     }
 
@@ -132,13 +176,16 @@ CAMPAIGNS = ResourceSpec(
     update_model=models.CampaignUpdate,
     key_model=models.CampaignKey,
     public_model=models.Campaign,
-    create_columns=_ext_create,
-    update_columns=_ext_update,
+    create_columns=_campaign_create,
+    update_columns=_campaign_update,
     key_match=_ext_key,
     to_public=_campaign_public,
     filters={
         "type": ListFilter("type", description="Inbound, Outbound or Blended"),
         "inbound_pool_id": ListFilter("inbound_pool_id"),
+        "auto_created": ListFilter(
+            "auto_created", "bool", "true: campaigns /dialer/next created for the dialer"
+        ),
     },
 )
 
@@ -151,8 +198,8 @@ DISPOS = ResourceSpec(
     update_model=models.DispoUpdate,
     key_model=models.DispoKey,
     public_model=models.Dispo,
-    create_columns=_ext_create,
-    update_columns=_ext_update,
+    create_columns=_dispo_create,
+    update_columns=_dispo_update,
     key_match=_ext_key,
     to_public=_dispo_public,
     filters={
@@ -163,6 +210,7 @@ DISPOS = ResourceSpec(
     },
     affects_selection=False,
     after_write=reclassify_after_dispo_change,
+    check=_unique_dispo_name,
 )
 
 

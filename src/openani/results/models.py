@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from openani.inventory.models import ErrorBody, Input, Output, PhoneText
+from openani.lenient import Rule, keep, text, text_map, whole_number, zip_code
 
 MAX_KPIS = 50
 MAX_BATCH_RESULTS = 1000
@@ -48,6 +49,27 @@ class DialResultIn(Input):
         return kpis
 
 
+# How the JSON API reads a result (see openani.lenient): anything else is ignored.
+RESULT_RULES: dict[str, Rule] = {
+    "call_id": text,
+    "campaign_id": text,
+    "agent_id": text,
+    "ani": text,
+    "dispo": text,
+    "prospect_phone": text,
+    "call_datetime": keep,
+    "call_type": text,
+    "duration_s": whole_number,
+    "zip": zip_code,
+    "lead_created": text,
+    "attempts": whole_number,
+    "skill": text,
+    "lead_source": text,
+    "kpis": text_map,
+}
+BATCH_RULES: dict[str, Rule] = {"results": keep}
+
+
 class DialResultBatch(Input):
     results: Annotated[list[Any], Field(min_length=1, max_length=MAX_BATCH_RESULTS)]
 
@@ -65,10 +87,16 @@ class ResultRow(Output):
     call_id: str | None
     status: ResultStatus
     error: ErrorBody | None = None
+    warnings: list[str] | None = Field(
+        default=None, description="What was ignored or read another way in this row"
+    )
 
 
 class ResultRows(Output):
     results: list[ResultRow]
+    warnings: list[str] | None = Field(
+        default=None, description="About the request as a whole (unknown fields)"
+    )
 
 
 class CallbackResponse(Output):

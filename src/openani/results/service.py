@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,9 +18,10 @@ from sqlalchemy import Connection, Row
 
 from openani.errors import OpenAniError, ValidationFailed
 from openani.geo import InvalidPhoneNumber, area_code, locate_prospect
+from openani.lenient import clean
 from openani.results.counting import COUNTERS, Classification, CountedResult, StatsDelta
 from openani.results.events import ResultEvents
-from openani.results.models import DialResultIn
+from openani.results.models import RESULT_RULES, DialResultIn
 from openani.store import results as store
 from openani.store.companies import Company
 from openani.store.engine import Database
@@ -39,6 +40,7 @@ class Outcome:
     call_id: str | None
     status: str  # stored, duplicate, updated, error
     error: OpenAniError | None = None
+    warnings: tuple[str, ...] = ()  # what was ignored or read another way (lenient rows)
 
 
 def _parse_call_time(text: str, zone: ZoneInfo) -> datetime:
@@ -161,27 +163,40 @@ class ResultIngest:
                     future.set_result(outcome)
 
     def ingest(
-        self, company: Company, rows: Sequence[Any], *, strict_types: bool = True
+        self,
+        company: Company,
+        rows: Sequence[Any],
+        *,
+        strict_types: bool = True,
+        lenient: bool = False,
     ) -> list[Outcome]:
         """Store each row once; rows that fail validation are reported and the rest stored.
 
-        ``strict_types`` is off for the seed callback, whose values all arrive as text.
+        ``strict_types`` is off for the seed callback, whose values all arrive as text;
+        ``lenient`` (the JSON API) ignores unknown fields and reads unambiguous values (see
+        openani.lenient), each row's outcome saying what it did.
         """
         zone = ZoneInfo(company.time_zone)
         outcomes: list[Outcome | None] = []
         prepared: list[tuple[int, dict[str, Any]]] = []
+        warned: dict[int, tuple[str, ...]] = {}
         for index, raw in enumerate(rows):
             call_id = raw.get("call_id") if isinstance(raw, dict) else None
             try:
                 if not isinstance(raw, dict):
                     raise ValidationFailed({"result": "must be a JSON object"})
+                if lenient:
+                    raw, warnings = clean(raw, RESULT_RULES)
+                    warned[index] = tuple(warnings)
                 prepared.append((index, self._prepare(raw, zone, strict_types)))
                 outcomes.append(None)
             except OpenAniError as exc:
-                outcomes.append(Outcome(str(call_id) if call_id else None, "error", exc))
+                outcomes.append(
+                    Outcome(str(call_id) if call_id else None, "error", exc, warned.get(index, ()))
+                )
         if prepared:
             for index, outcome in self._store_retrying(company, prepared):
-                outcomes[index] = outcome
+                outcomes[index] = replace(outcome, warnings=warned.get(index, ()))
         return [o for o in outcomes if o is not None]
 
     @staticmethod

@@ -135,6 +135,7 @@ SETTINGS_COLUMNS = (
     "rest_days",
     "max_resting_share",
     "probation_days",
+    "unknown_campaign",
 )
 
 

@@ -93,6 +93,9 @@ companies = Table(
     Column("rest_days", Integer, nullable=False, server_default="7"),
     Column("max_resting_share", Float, nullable=False, server_default="0.2"),
     Column("probation_days", Integer, nullable=False, server_default="3"),
+    # /dialer/next for a campaign that is not defined: "serve" (create it with the company's
+    # defaults, marked auto_created) or "reject" (404).
+    Column("unknown_campaign", String(8), nullable=False, server_default="serve"),
     # Bumped by every change that alters which ANIs /dialer/next may pick, so each server
     # process knows when its in-memory pool is stale.
     Column("inventory_version", Integer, nullable=False, server_default="0"),
@@ -127,6 +130,9 @@ campaigns = Table(
     Column("cap_mode", String(8), nullable=True),
     Column("default_assignment_type", String(24), nullable=True),
     Column("sticky_ani", Boolean, nullable=False, server_default=false()),
+    # Created by /dialer/next for a campaign the dialer named but nobody defined; cleared when
+    # an operator creates or updates it.
+    Column("auto_created", Boolean, nullable=False, server_default=false()),
     *_timestamps(),
     UniqueConstraint("company_id", "ext_id"),
 )
@@ -144,8 +150,19 @@ dispositions = Table(
     # human, voicemail, no_answer, busy, blocked, invalid_number, other: what block and
     # no-answer rates are computed from.
     Column("category", String(16), nullable=True),
+    # The name as results match it (case-folded): unique among a company's live dispositions.
+    # Always written; nullable only because migrating SQLite to NOT NULL would rebuild the table.
+    Column("name_key", String(200), nullable=True),
     *_timestamps(),
     UniqueConstraint("company_id", "ext_id"),
+    Index(
+        "uq_dispositions_company_id_name_key",
+        "company_id",
+        "name_key",
+        unique=True,
+        sqlite_where=text("deleted_at IS NULL"),
+        postgresql_where=text("deleted_at IS NULL"),
+    ),
 )
 
 anis = Table(

@@ -22,6 +22,7 @@ class CompanyDefaults:
     cap_mode: str
     nearest_radius_km: float
     inventory_version: int
+    unknown_campaign: str = "serve"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class CampaignConfig:
     cap_mode: str | None
     default_assignment_type: str | None
     sticky_ani: bool
+    auto_created: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ def company_defaults(conn: Connection, company_id: int) -> CompanyDefaults:
             companies.c.cap_mode,
             companies.c.nearest_radius_km,
             companies.c.inventory_version,
+            companies.c.unknown_campaign,
         ).where(companies.c.id == company_id)
     ).one()
     return CompanyDefaults(*row)
@@ -97,9 +100,10 @@ def campaign_configs(conn: Connection, company_id: int) -> list[CampaignConfig]:
             campaigns.c.cap_mode,
             campaigns.c.default_assignment_type,
             campaigns.c.sticky_ani,
+            campaigns.c.auto_created,
         ).where(campaigns.c.company_id == company_id, campaigns.c.deleted_at.is_(None))
     )
-    return [CampaignConfig(*row) for row in rows]
+    return [CampaignConfig(**row._mapping) for row in rows]
 
 
 def selectable_anis(conn: Connection, company_id: int) -> list[SelectableAni]:

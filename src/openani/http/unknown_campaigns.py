@@ -1,0 +1,54 @@
+"""GET /dialer/campaigns/unknown: campaigns /dialer/next served before anyone defined them."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from openani.errors import ValidationFailed
+from openani.http.context import company_of, context_of
+from openani.http.operations import Operation, QueryParam
+from openani.http.resources import ERROR_RESPONSES
+from openani.http.responses import JSONResponse
+from openani.inventory.models import Campaign, Output
+from openani.inventory.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+
+class UnknownCampaignPage(Output):
+    items: list[Campaign]
+    next_cursor: str | None
+
+
+async def unknown_campaigns(request: Request) -> Response:
+    company = company_of(request)
+    unknown = [name for name in request.query_params if name not in ("limit", "cursor")]
+    if unknown:
+        raise ValidationFailed({name: "unknown query parameter (known: limit, cursor)"
+                                for name in unknown})  # fmt: skip
+    raw_limit = request.query_params.get("limit", str(DEFAULT_PAGE_SIZE))
+    if not raw_limit.isdigit():
+        raise ValidationFailed({"limit": f"must be a whole number between 1 and {MAX_PAGE_SIZE}"})
+    page = context_of(request).resources["campaigns"].list(
+        company,
+        {"auto_created": "true"},
+        limit=int(raw_limit),
+        cursor=request.query_params.get("cursor"),
+    )
+    return JSONResponse({"items": page.items, "next_cursor": page.next_cursor})
+
+
+OPERATIONS = [
+    Operation(
+        "GET",
+        "/dialer/campaigns/unknown",
+        "Campaigns the dialer named before they were defined (served with the company's "
+        "defaults); define each with PUT /dialer/campaigns",
+        unknown_campaigns,
+        "campaigns",
+        query=(
+            QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
+            QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+        ),
+        responses={200: UnknownCampaignPage, **ERROR_RESPONSES},
+    )
+]
