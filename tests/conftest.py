@@ -88,7 +88,8 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def app_settings(db: Database) -> Settings:
-    return Settings(database_url=db.url)
+    # Webhook delivery stays off unless a test turns it on (tests/webhooks does, to loopback).
+    return Settings(database_url=db.url, webhook_poll_s=0)
 
 
 @pytest.fixture

@@ -86,6 +86,7 @@ CAMPAIGN_DEFAULTS: dict[str, Any] = {
     "cap_mode": None,
     "default_assignment_type": None,
     "sticky_ani": False,
+    "auto_created": False,
 }
 ANI_DEFAULTS: dict[str, Any] = {
     "is_branded": False,
@@ -357,6 +358,14 @@ def _check(response: httpx2.Response) -> httpx2.Response:
     return response
 
 
+def _name_taken(company: Tenancy, name: str | None, own: str | None) -> bool:
+    """Whether another live disposition of the company has this name, case aside."""
+    return name is not None and any(
+        dispo_id != own and dispo["name"].casefold() == name.casefold()
+        for dispo_id, dispo in company.dispos.items()
+    )
+
+
 def _assert_not_found(response: httpx2.Response) -> None:
     """The 404 a company gets for an identifier it does not have, whoever else has it."""
     assert response.status_code == 404, response.text
@@ -479,7 +488,7 @@ class IsolationMachine(RuleBasedStateMachine):
     def create_dispo(self, who: int, dispo_id: str, body: dict[str, Any]) -> None:
         company = self.acting(who)
         response = _check(company.api.post("/dialer/dispos", json={"id": dispo_id, **body}))
-        if dispo_id in company.dispos:
+        if dispo_id in company.dispos or _name_taken(company, body["name"], None):
             assert response.status_code == 409, response.text
             return
         assert response.status_code == 201, response.text
@@ -544,6 +553,9 @@ class IsolationMachine(RuleBasedStateMachine):
         key = _stored_key(kind, written)
         if key not in objects:
             _assert_not_found(response)
+            return
+        if kind == "dispos" and _name_taken(company, changes.get("name"), key):
+            assert response.status_code == 409, response.text  # names are unique without case
             return
         assert response.status_code == 200, response.text
         updated = response.json()

@@ -33,6 +33,7 @@ def value(samples: dict[Any, float], name: str, **labels: str) -> float:
 
 
 def test_requests_by_route_and_status(client: TestClient, api: Api) -> None:
+    api.put("/dialer/settings", json={"unknown_campaign": "reject"})  # "nope" is then a 404
     before = scrape(client)
     add_campaign(api)
     add_ani(api, "5615550100")

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ PROSPECT_PHONE = "5617778888"
 # Inventory, one object per role so that a fuzzed update or delete of one cannot take away what
 # another operation needs: GET and /dialer/next use the first, PUT the second, DELETE the third.
 CAMPAIGNS = ("c1", "c2", "c3")
+FUZZ_WEBHOOK = "https://hooks.fuzz.invalid"
+_ACTIONS = ("/dialer/anis/pause", "/dialer/anis/activate", "/dialer/anis/remediate")
 DISPOS = ("d1", "d2", "d3")
 ANIS = ("5612345678", "2125550123", "3055550142")
 UK_ANI = "2079460000"  # so that UK prospects of /dialer/next have a number of their country
@@ -66,6 +69,11 @@ class LiveServer:
     log_path: Path
     # (operation label, status) -> number of answers, filled by the fuzzing test.
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
+    # Ids the server made for seeded objects: webhooks (for GET, PUT and DELETE), a delivery,
+    # a scheduled pause.
+    webhooks: tuple[str, ...] = ()
+    delivery: str = ""
+    scheduled: int = 0
 
     def log_size(self) -> int:
         return self.log_path.stat().st_size
@@ -178,6 +186,16 @@ def seed_inventory(live: LiveServer) -> None:
         for path, body in creates:
             response = client.post(path, json=body)
             assert response.status_code == 201, (path, response.status_code, response.text)
+        # Webhooks to a reserved name that resolves nowhere; the fuzzing server never delivers.
+        hooks = [
+            client.post("/dialer/webhooks", json={"url": f"{FUZZ_WEBHOOK}/{i}"}).json()["id"]
+            for i in range(3)
+        ]
+        delivery = client.post("/dialer/webhooks/test", json={"id": hooks[0]}).json()["id"]
+        later = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+        scheduled = client.post("/dialer/anis/pause", json={"ani": ANIS[2], "date": later})
+    live.webhooks, live.delivery = tuple(hooks), delivery
+    live.scheduled = scheduled.json()["scheduled"]["id"]
 
 
 # Shaping of generated cases.
@@ -200,9 +218,19 @@ def _replace_present(values: dict[str, Any], rng: random.Random, real: dict[str,
             values[name] = value
 
 
-def _real_identifiers(case: AnyCase, rng: random.Random) -> dict[str, Any]:
+def _real_identifiers(case: AnyCase, rng: random.Random, live: LiveServer) -> dict[str, Any]:
     role = {"GET": 0, "PUT": 1, "DELETE": 2}.get(case.method.upper(), 0)
     path = case.path
+    if path == "/dialer/webhooks" and case.method.upper() == "POST":
+        return {"url": f"{FUZZ_WEBHOOK}/new"}
+    if path in ("/dialer/webhooks", "/dialer/webhooks/test") and live.webhooks:
+        return {"id": live.webhooks[role]}
+    if path in ("/dialer/webhooks/deliveries", "/dialer/webhooks/deliveries/retry"):
+        return {"id": live.delivery, "webhook": live.webhooks[0] if live.webhooks else ""}
+    if path == "/dialer/anis/scheduled":
+        return {"id": live.scheduled, "number": ANIS[2]}
+    if path in ("/dialer/anis/remediate", "/dialer/anis/remediations"):
+        return {"country_code": "+1", "number": ANIS[1], "ani": ANIS[1], "carrier": "carr1"}
     if path == "/dialer/campaigns":
         return {"id": CAMPAIGNS[role]}
     if path == "/dialer/dispos":
@@ -256,7 +284,11 @@ def shape_case(case: AnyCase, live: LiveServer) -> None:
     if case.path == seed.CALLBACK:
         _shape_callback(case, live, rng)
         return
-    real = _real_identifiers(case, rng)
+    real = _real_identifiers(case, rng, live)
+    if case.path in _ACTIONS and isinstance(case.body, dict) and rng.random() < 0.3:
+        # The number as either name takes, not both: a body that can succeed.
+        case.body = {"ani": ANIS[1], **({"carrier": "carr1"} if "remediate" in case.path else {})}
+        real = {}
     if real and isinstance(case.query, dict):
         _replace_present(case.query, rng, real)
     if real and isinstance(case.body, dict):
@@ -266,7 +298,7 @@ def shape_case(case: AnyCase, live: LiveServer) -> None:
             rows = case.body.get(name)
             for row in rows if isinstance(rows, list) else ():
                 if isinstance(row, dict):
-                    _replace_present(row, rng, _real_identifiers(case, rng))
+                    _replace_present(row, rng, _real_identifiers(case, rng, live))
     if case.path.startswith("/dialer"):  # every /dialer operation needs the key
         auth = rng.random()
         if auth < 0.9:

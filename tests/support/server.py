@@ -17,8 +17,14 @@ from tests.support.postgres import _free_port
 # The process behind each running server's URL, for tests that kill it themselves.
 PROCESSES: dict[str, subprocess.Popen[str]] = {}
 
-# Load tests measure correctness under load, not the rate limits (tested on their own).
-UNLIMITED_ENV = {**os.environ, "OPENANI_RATE_PER_KEY": "0", "OPENANI_RATE_PER_GUID": "0"}
+# Load tests measure correctness under load, not the rate limits (tested on their own). Webhook
+# delivery is off unless a test turns it on: a fuzzed webhook must never send anywhere.
+UNLIMITED_ENV = {
+    **os.environ,
+    "OPENANI_RATE_PER_KEY": "0",
+    "OPENANI_RATE_PER_GUID": "0",
+    "OPENANI_WEBHOOK_POLL_S": "0",
+}
 
 
 @contextmanager

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
-from tests.support.postgres import _free_port
+from tests.support.server import running_server
 
 
 @dataclass(frozen=True)
@@ -32,33 +28,10 @@ def _serve(database: Path, env: dict[str, str]) -> Iterator[Live]:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     company = json.loads(created.stdout)
-    port = _free_port()
-    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed below)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "openani.cli", "serve", "--port", str(port), "--database-url",
-         url, "--development"],
-        stdout=subprocess.DEVNULL, stderr=log, text=True,
-        env={**os.environ, "OPENANI_HEALTH_CHECK_S": "0", "OPENANI_WEBHOOK_POLL_S": "0.1", **env},
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"openani exited: {log.read()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "openani did not start in 60 s"
-            time.sleep(0.1)
+    settings = {"OPENANI_DEVELOPMENT": "1", "OPENANI_HEALTH_CHECK_S": "0",
+                "OPENANI_WEBHOOK_POLL_S": "0.1", **env}  # fmt: skip
+    with running_server(url, env=settings) as base:
         yield Live(base, company["api_key"], company["company_guid"])
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -222,7 +222,7 @@ def create_app(
 def app_from_env() -> Starlette:
     """Factory for uvicorn workers, which each build their own app from the environment."""
     settings = Settings.from_env()
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, access_log=settings.access_log)
     app = create_app(settings)
     geo.warm_up()
     # The geo indexes and the imported modules live as long as the process: moved out of the

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from openani.errors import Unauthorized
 from openani.http.context import context_of
 from openani.http.operations import Operation
+from openani.inventory.models import ErrorResponse
 
 
 async def metrics(request: Request) -> Response:
@@ -34,6 +35,7 @@ OPERATIONS = [
         metrics,
         "health",
         authenticated=False,
+        responses={200: None, 401: ErrorResponse},
         description="Text exposition format. Needs `Authorization: Bearer <token>` when the "
         "server has OPENANI_METRICS_TOKEN set.",
     )

@@ -19,20 +19,25 @@ class HistoryFilter(Input):
     country_code: CountryCode = optional("Only numbers of this country code")
 
 
+def number_match(query: Mapping[str, str]) -> dict[str, Any]:
+    """The ANI columns a ``number`` / ``country_code`` filter of a listing narrows to."""
+    wanted = validate(
+        HistoryFilter, {k: v for k, v in query.items() if k in HistoryFilter.model_fields}
+    )
+    if wanted.number is not None:
+        return ANIS.key_match(wanted)
+    if wanted.country_code is not None:
+        return {"country_code": wanted.country_code}
+    return {}
+
+
 class AniHistoryService:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     def page(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
         page = log_page(query, tuple(HistoryFilter.model_fields))
-        wanted = validate(
-            HistoryFilter, {k: v for k, v in query.items() if k in HistoryFilter.model_fields}
-        )
-        match: dict[str, Any] = {}
-        if wanted.number is not None:
-            match = ANIS.key_match(wanted)
-        elif wanted.country_code is not None:
-            match = {"country_code": wanted.country_code}
+        match = number_match(query)
         with self._db.read() as conn:
             rows = store.page(
                 conn, company.id, match=match, before_id=page.before_id, limit=page.limit + 1

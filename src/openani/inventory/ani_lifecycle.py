@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from openani.errors import Conflict, NotFound, ValidationFailed
+from openani.inventory.ani_history import HistoryFilter, number_match
 from openani.inventory.ani_status import (
     SYSTEM_ACTOR,
     AniRef,
@@ -24,9 +25,8 @@ from openani.inventory.ani_status import (
     scheduled_public,
     transition,
 )
-from openani.inventory.models import AniRemediate, CountryCode, Input, PhoneText, optional
+from openani.inventory.models import AniRemediate
 from openani.inventory.service import ResourceService
-from openani.inventory.specs import ANIS
 from openani.inventory.status import effective_status
 from openani.observability.metrics import timed
 from openani.paging import log_page
@@ -47,22 +47,6 @@ _DUE_PER_PASS = 200
 
 class RemediationCooldown(Conflict):
     code = "remediation_cooldown"
-
-
-class NumberFilter(Input):
-    number: PhoneText = optional("Only this number (any formatting)")
-    country_code: CountryCode = optional("Only numbers of this country code")
-
-
-def _match(query: Mapping[str, str]) -> dict[str, Any]:
-    wanted = validate(
-        NumberFilter, {k: v for k, v in query.items() if k in NumberFilter.model_fields}
-    )
-    if wanted.number is not None:
-        return ANIS.key_match(wanted)
-    if wanted.country_code is not None:
-        return {"country_code": wanted.country_code}
-    return {}
 
 
 def remediate(
@@ -124,8 +108,8 @@ class LifecycleService:
         self._db = db
 
     def remediations(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        page = log_page(query, tuple(NumberFilter.model_fields))
-        match = _match(query)
+        page = log_page(query, tuple(HistoryFilter.model_fields))
+        match = number_match(query)
         with self._db.read() as conn:
             rows = store.remediation_page(
                 conn, company.id, match=match, before_id=page.before_id, limit=page.limit + 1
@@ -144,11 +128,11 @@ class LifecycleService:
         )
 
     def scheduled(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        page = log_page(query, (*NumberFilter.model_fields, "state"))
+        page = log_page(query, (*HistoryFilter.model_fields, "state"))
         state = query.get("state", "pending")
         if state not in ("pending", "all"):
             raise ValidationFailed({"state": "must be pending or all"})
-        match = _match(query)
+        match = number_match(query)
         with self._db.read() as conn:
             rows = store.schedule_page(
                 conn,
@@ -164,7 +148,7 @@ class LifecycleService:
         raw = key.get("id")
         if isinstance(raw, str) and raw.isdigit():
             raw = int(raw)
-        if not isinstance(raw, int) or isinstance(raw, bool):
+        if not isinstance(raw, int) or isinstance(raw, bool) or not 0 < raw < 2**31:
             raise ValidationFailed({"id": "is required: the id of a scheduled change"})
         now = datetime.now(UTC)
         with self._db.write() as conn:

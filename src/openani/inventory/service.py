@@ -114,16 +114,7 @@ class ResourceService:
         command = validate(self.spec.key_model, key)
         with self._db.write() as conn:
             row = self._one(conn, company, command, for_update=True)
-            changes = act(conn, row)
-            audit.record(
-                conn,
-                company_id=company.id,
-                key_id=company.key_id,
-                action=action,
-                resource=self.spec.singular.lower(),
-                identifier=str(self.spec.to_public(row)[self.spec.key_field]),
-                changes=changes,
-            )
+            self._audit(conn, company, row, action, act(conn, row))
         return self.spec.to_public(row)
 
     def delete(self, company: Company, key: Mapping[str, Any]) -> dict[str, Any]:
@@ -144,19 +135,29 @@ class ResourceService:
         action: str,
         changes: Mapping[str, Any],
     ) -> None:
+        self._audit(conn, company, after, action, changes)
+        if self.spec.after_write is not None:
+            self.spec.after_write(conn, company.id, before, after)
+        if self.spec.affects_selection:
+            bump_inventory_version(conn, company.id)
+
+    def _audit(
+        self,
+        conn: Connection,
+        company: Company,
+        row: Row[Any],
+        action: str,
+        changes: Mapping[str, Any],
+    ) -> None:
         audit.record(
             conn,
             company_id=company.id,
             key_id=company.key_id,
             action=action,
             resource=self.spec.singular.lower(),
-            identifier=str(self.spec.to_public(after)[self.spec.key_field]),
+            identifier=str(self.spec.to_public(row)[self.spec.key_field]),
             changes=changes,
         )
-        if self.spec.after_write is not None:
-            self.spec.after_write(conn, company.id, before, after)
-        if self.spec.affects_selection:
-            bump_inventory_version(conn, company.id)
 
     def _committed(self, company: Company) -> None:
         if self.spec.affects_selection and self._on_change is not None:

@@ -6,15 +6,13 @@ in a task of its own: this adds a few microseconds to /dialer/next, no more.
 
 from __future__ import annotations
 
-import logging
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from openani.observability import metrics
-from openani.observability.logs import ACCESS_LOGGER, REQUEST_ID, request_id_from, scrub
+from openani.observability import logs, metrics
+from openani.observability.logs import REQUEST_ID, request_id_from
 
-access_log = logging.getLogger(ACCESS_LOGGER)
 UNMATCHED = "unmatched"
 
 
@@ -56,20 +54,18 @@ class RequestObserver:
             metrics.observe_request(template, scope["method"], status, seconds)
             if self.access_log:
                 client = scope.get("client")
-                access_log.info(
-                    "%s %s %d",
-                    scope["method"],
-                    template,
-                    status,
-                    extra={
-                        "method": scope["method"],
-                        "route": template,
-                        # The path only: query strings carry company GUIDs and numbers.
-                        "path": scrub(scope["path"]),
-                        "status": status,
-                        "duration_ms": round(seconds * 1000, 3),
-                        "client": client[0] if client else None,
-                    },
+                # The path only: query strings carry company GUIDs and numbers.
+                logs.access(
+                    (
+                        time.time(),
+                        scope["method"],
+                        template,
+                        scope["path"],
+                        status,
+                        seconds,
+                        client[0] if client else None,
+                        request_id,
+                    )
                 )
             if not failed:
                 REQUEST_ID.reset(token)

@@ -24,7 +24,7 @@ from openani_client.models import (
     ResultOutcome,
     Webhook,
 )
-from openani_client.retry import RETRY_STATUSES, RetryPolicy, should_retry_error
+from openani_client.retry import RETRY_STATUSES, RetryPolicy
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -97,22 +97,20 @@ class Client:
         """Send one call, retrying as the policy says; its parsed answer, or OpenAniError."""
         attempt = 0
         while True:
+            outcome: httpx.Response | Exception
             try:
-                response = self._http.request(
+                outcome = self._http.request(
                     call.method, call.path, json=call.json, params=dict(call.params) or None
                 )
             except httpx.TransportError as exc:
-                if attempt >= self.retry.max_retries or not should_retry_error(call.method, exc):
-                    raise
-                self._sleep(self.retry.wait(attempt, None, self._rng))
-                attempt += 1
-                continue
-            if response.status_code in RETRY_STATUSES and attempt < self.retry.max_retries:
-                wait = self.retry.wait(attempt, response.headers.get("Retry-After"), self._rng)
-                self._sleep(wait)
-                attempt += 1
-                continue
-            return _answer(call, response)
+                outcome = exc
+            wait = self.retry.after(call.method, attempt, outcome, self._rng)
+            if wait is None:
+                if isinstance(outcome, Exception):
+                    raise outcome
+                return _answer(call, outcome)
+            self._sleep(wait)
+            attempt += 1
 
     def pages(self, call: Call[Page[T]]) -> Iterator[T]:
         """Every item of a listing, page after page."""
@@ -221,22 +219,20 @@ class AsyncClient:
     async def run(self, call: Call[T]) -> T:
         attempt = 0
         while True:
+            outcome: httpx.Response | Exception
             try:
-                response = await self._http.request(
+                outcome = await self._http.request(
                     call.method, call.path, json=call.json, params=dict(call.params) or None
                 )
             except httpx.TransportError as exc:
-                if attempt >= self.retry.max_retries or not should_retry_error(call.method, exc):
-                    raise
-                await self._sleep(self.retry.wait(attempt, None, self._rng))
-                attempt += 1
-                continue
-            if response.status_code in RETRY_STATUSES and attempt < self.retry.max_retries:
-                wait = self.retry.wait(attempt, response.headers.get("Retry-After"), self._rng)
-                await self._sleep(wait)
-                attempt += 1
-                continue
-            return _answer(call, response)
+                outcome = exc
+            wait = self.retry.after(call.method, attempt, outcome, self._rng)
+            if wait is None:
+                if isinstance(outcome, Exception):
+                    raise outcome
+                return _answer(call, outcome)
+            await self._sleep(wait)
+            attempt += 1
 
     async def pages(self, call: Call[Page[T]]) -> AsyncIterator[T]:
         cursor: str | None = None

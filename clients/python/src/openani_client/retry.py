@@ -23,6 +23,23 @@ class RetryPolicy:
     backoff: float = 0.5
     max_backoff: float = 30.0
 
+    def after(
+        self,
+        method: str,
+        attempt: int,
+        outcome: httpx.Response | Exception,
+        rng: random.Random,
+    ) -> float | None:
+        """Seconds to wait before trying again after ``outcome`` (an answer, or the error of a
+        transport), or None when it is final."""
+        if attempt >= self.max_retries:
+            return None
+        if isinstance(outcome, Exception):
+            return self.wait(attempt, None, rng) if should_retry_error(method, outcome) else None
+        if outcome.status_code in RETRY_STATUSES:
+            return self.wait(attempt, outcome.headers.get("Retry-After"), rng)
+        return None
+
     def wait(self, attempt: int, retry_after: str | None, rng: random.Random) -> float:
         told = parse_retry_after(retry_after)
         if told is not None:
