@@ -77,7 +77,7 @@ class _BatchEnvelope(Input):
     leads: list[Any] = Field(min_length=1, max_length=MAX_BATCH_LEADS)
 
 
-_UNDEFINED = "outbound_campaign: "
+_UNDEFINED = "is not defined: served with the company's defaults"
 
 # A campaign without a default strategy gets the learner, which starts as local presence.
 DEFAULT_STRATEGY: AssignmentType = "auto"
@@ -202,10 +202,10 @@ class NextAniService:
         warnings: list[str],
     ) -> dict[str, Any]:
         campaign = self._campaign(snapshot, request.outbound_campaign)
-        if campaign.auto_created and not any(w.startswith(_UNDEFINED) for w in warnings):
+        if campaign.auto_created and not any(_UNDEFINED in w for w in warnings):
             warnings.append(
-                f"{_UNDEFINED}campaign {campaign.ext_id} is not defined: served with the "
-                "company's defaults (listed by GET /dialer/campaigns/unknown)"
+                f"outbound_campaign: campaign {campaign.ext_id} {_UNDEFINED} (listed by "
+                "GET /dialer/campaigns/unknown)"
             )
         groups = _groups(request, campaign)
         pool = snapshot.pool(groups, campaign)
