@@ -75,14 +75,22 @@ def ani_ids(
 def existing_results(
     tx: RawTransaction, company_id: int, call_ids: Sequence[str]
 ) -> dict[str, tuple[int, dict[str, Any]]]:
-    """Stored results by call id: (row id, column values)."""
+    """Stored results by call id: (row id, column values), locked until the transaction ends.
+
+    The caller changes these rows by what they held: on PostgreSQL two ingesters reading the
+    same row unlocked would both apply the same re-disposition (READ COMMITTED). ``FOR UPDATE``
+    makes the second wait and then read the first one's committed row. Rows are locked in call
+    id order, the order inserts take their keys, so concurrent batches cannot deadlock. SQLite's
+    write transactions are serial already (and it has no ``FOR UPDATE``).
+    """
     found: dict[str, tuple[int, dict[str, Any]]] = {}
     columns = ", ".join(RESULT_COLUMNS)
+    lock = "" if tx.sqlite else ' ORDER BY call_id COLLATE "C" FOR UPDATE'
     for chunk in _chunks(sorted(set(call_ids))):
         placeholders, params = tx.in_list("c", chunk)
         for row in tx.fetchall(
             f"SELECT id, {columns} FROM dial_results WHERE company_id = :company_id "
-            f"AND call_id IN ({placeholders})",
+            f"AND call_id IN ({placeholders}){lock}",
             {"company_id": company_id, **params},
         ):
             values = dict(zip(RESULT_COLUMNS, row[1:], strict=True))
