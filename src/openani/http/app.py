@@ -33,6 +33,7 @@ from openani.http import (
     unknown_campaigns,
     webhooks,
 )
+from openani.http.anchor import api as anchor_api
 from openani.http.context import AppContext
 from openani.http.errors import EXCEPTION_HANDLERS
 from openani.http.openapi import build_openapi, docs_page
@@ -85,6 +86,7 @@ def all_operations() -> list[Operation]:
     operations.extend(stats.OPERATIONS)
     operations.extend(audit.OPERATIONS)
     operations.extend(webhooks.OPERATIONS)
+    operations.extend(anchor_api.OPERATIONS)
     return operations
 
 

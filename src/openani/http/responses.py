@@ -23,9 +23,21 @@ def error_response(
     headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
+    return JSONResponse(
+        {"error": error_object(code, message, fields, extra)}, status_code=status, headers=headers
+    )
+
+
+def error_object(
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The ``error`` member of every error answer: code, message, fields (when any), extras."""
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
     if extra:
         body.update(extra)
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+    return body

@@ -1,0 +1,8 @@
+"""Every operation of the anchor's current edition, served at the root beside /dialer."""
+
+from __future__ import annotations
+
+from openani.http.anchor import assignment
+from openani.http.operations import Operation
+
+OPERATIONS: list[Operation] = [*assignment.OPERATIONS]
