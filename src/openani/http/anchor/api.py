@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openani.http.anchor import assignment, dials
+from openani.http.anchor import assignment, custom, dials
 from openani.http.operations import Operation
 
-OPERATIONS: list[Operation] = [*assignment.OPERATIONS, *dials.OPERATIONS]
+OPERATIONS: list[Operation] = [*assignment.OPERATIONS, *dials.OPERATIONS, *custom.OPERATIONS]
