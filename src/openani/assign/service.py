@@ -100,6 +100,10 @@ class NextAniService:
         self._areas = AreaCodeIndex()
         self._rng = rng or random.Random()
 
+    def close(self) -> None:
+        """Finish the claims being written and stop the claim writer's threads."""
+        self._claims.close()
+
     async def next_ani(
         self, company: Company, body: Mapping[str, Any], now: datetime | None = None
     ) -> dict[str, Any]:

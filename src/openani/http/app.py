@@ -193,6 +193,7 @@ def create_app(
         if checkpointer is not None:
             checkpointer.start()
         yield
+        context.next_ani.close()
         if checkpointer is not None:
             checkpointer.stop()
         if task is not None:

@@ -84,6 +84,24 @@ def is_unique_violation(db: Database, exc: BaseException) -> bool:
     return isinstance(exc, dbapi.IntegrityError)
 
 
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back
+# and the same work, run again, normally succeeds.
+_TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def is_transient(db: Database, exc: BaseException) -> bool:
+    """Whether ``exc`` rolled the transaction back for a reason that running it again cures:
+    a deadlock or serialization failure (PostgreSQL), a lock wait that timed out (SQLite)."""
+    if getattr(exc, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+        return True
+    dbapi = db.engine.dialect.loaded_dbapi
+    return (
+        db.is_sqlite
+        and isinstance(exc, dbapi.OperationalError)
+        and "locked" in str(exc).lower()
+    )
+
+
 @contextmanager
 def raw_transaction(db: Database) -> Iterator[RawTransaction]:
     """One write transaction; on SQLite it takes the write lock at BEGIN (see Database.write)."""
