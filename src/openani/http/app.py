@@ -20,6 +20,7 @@ from openani.assign.service import NextAniService
 from openani.assign.snapshot import SnapshotCache
 from openani.audit import AuditService
 from openani.http import (
+    ani_bulk,
     ani_health,
     ani_lifecycle,
     assignments,
@@ -45,6 +46,7 @@ from openani.http.responses import JSONResponse
 from openani.http.signals import AssignSignals
 from openani.inventory.ani_health import AniHealthService, Detector
 from openani.inventory.ani_history import AniHistoryService
+from openani.inventory.ani_import import AniImportService
 from openani.inventory.ani_lifecycle import LifecycleService, run_schedules
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
@@ -80,6 +82,7 @@ def all_operations() -> list[Operation]:
     operations.extend(company_settings.OPERATIONS)
     operations.extend(ani_health.OPERATIONS)
     operations.extend(ani_lifecycle.OPERATIONS)
+    operations.extend(ani_bulk.OPERATIONS)
     operations.extend(next_ani.OPERATIONS)
     operations.extend(assignments.OPERATIONS)
     operations.extend(results.OPERATIONS)
@@ -153,6 +156,7 @@ def create_app(
         outbox=outbox,
         lifecycle=LifecycleService(db),
         assignment_log=AssignmentLog(db),
+        ani_import=AniImportService(db, on_change=snapshots.invalidate),
     )
     for spec in RESOURCES:
         context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)

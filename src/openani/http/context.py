@@ -18,6 +18,7 @@ from openani.http.body import read_json_object
 from openani.http.responses import JSONResponse
 from openani.inventory.ani_health import AniHealthService
 from openani.inventory.ani_history import AniHistoryService
+from openani.inventory.ani_import import AniImportService
 from openani.inventory.ani_lifecycle import LifecycleService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
@@ -53,6 +54,7 @@ class AppContext:
     outbox: WebhookOutbox
     lifecycle: LifecycleService
     assignment_log: AssignmentLog
+    ani_import: AniImportService
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 
