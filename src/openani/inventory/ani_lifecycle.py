@@ -48,6 +48,10 @@ _DUE_PER_PASS = 200
 class RemediationCooldown(Conflict):
     code = "remediation_cooldown"
 
+    def __init__(self, message: str, *, fields: dict[str, str], next_allowed_at: datetime) -> None:
+        super().__init__(message, fields=fields)
+        self.next_allowed_at = next_allowed_at
+
 
 def remediate(
     anis_service: ResourceService, company: Company, body: Mapping[str, Any]
@@ -65,6 +69,7 @@ def remediate(
                 f"{last.requested_at.date().isoformat()} (carrier {last.carrier}); one request "
                 f"per number every 30 days: the next is possible from {allowed.isoformat()}",
                 fields={"ani": f"next request possible from {allowed.isoformat()}"},
+                next_allowed_at=allowed,
             )
         store.add_remediation(
             conn,

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openani.errors import ValidationFailed
-from openani.inventory.status import effective_status
+from openani.inventory.status import effective_status, status_view
 from openani.store import stats as store
 from openani.store.companies import Company
 from openani.store.engine import Database
@@ -23,6 +23,8 @@ MAX_WINDOW_DAYS = 366
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 WINDOWS = {"today": 1, "7d": 7, "30d": 30}
+# A window's first day that no statistic precedes: "all time".
+EARLIEST_DAY = "0001-01-01"
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -142,6 +144,55 @@ class StatsService:
             "items": items,
             "next_cursor": str(rows[limit - 1].id) if more else None,
         }
+
+    def anis_by_page(
+        self, company: Company, number_prefix: str | None, page: int, page_size: int
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """How many ANIs there are (of a number prefix), and page ``page`` (from 1) of them in
+        id order: each number with its figures of the last 30 days (``recent``) and of all
+        time (``ever``), and its status as shown (a StatusView)."""
+        today = datetime.now(ZoneInfo(company.time_zone)).date()
+        recent = Window(
+            (today - timedelta(days=WINDOWS["30d"] - 1)).isoformat(),
+            today.isoformat(),
+            today.isoformat(),
+        )
+        ever = Window(EARLIEST_DAY, today.isoformat(), today.isoformat())
+        chosen = {
+            "campaign": None, "number_prefix": number_prefix, "area_code": None, "state": None,
+            "status": None, "after_id": None, "limit": page_size, "offset": (page - 1) * page_size,
+        }  # fmt: skip
+        with self._db.read() as conn:
+            total = store.count_anis(conn, company.id, number_prefix)
+            rows = store.ani_stats(conn, company.id, recent, **chosen)  # type: ignore[arg-type]
+            all_time = {
+                row.id: row
+                for row in store.ani_stats(conn, company.id, ever, **chosen)  # type: ignore[arg-type]
+            }
+        now = datetime.now(UTC)
+        items = [
+            {
+                "id": row.id,
+                "country_code": row.country_code,
+                "number": row.number,
+                "area_code": row.area_code,
+                "state": row.state,
+                "place": row.place,
+                "brand_name": row.brand_name,
+                "created_at": _aware(row.created_at),
+                "status": status_view(
+                    row.status,
+                    _aware(row.paused_until),
+                    row.status_reason,
+                    _aware(row.status_changed_at),
+                    now,
+                ),
+                "recent": _shape(row),
+                "ever": _shape(all_time[row.id]) if row.id in all_time else _shape(row),
+            }
+            for row in rows
+        ]
+        return total, items
 
     def grouped(
         self,

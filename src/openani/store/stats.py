@@ -62,6 +62,7 @@ def ani_stats(
     status: str | None,
     after_id: int | None,
     limit: int,
+    offset: int = 0,
 ) -> Sequence[Any]:
     """Per inventory ANI, in id order; a campaign narrows the counts to that campaign's calls.
 
@@ -79,7 +80,7 @@ def ani_stats(
         page = page.where(ani_status_is(status).build(anis))
     if after_id is not None:
         page = page.where(anis.c.id > after_id)
-    chosen = page.order_by(anis.c.id).limit(limit).subquery("chosen")
+    chosen = page.order_by(anis.c.id).limit(limit).offset(offset).subquery("chosen")
 
     full_number = chosen.c.country_code + chosen.c.number
     if campaign is None:
@@ -95,30 +96,29 @@ def ani_stats(
             _days(window),
         ),
     )
+    described = [chosen.c[name] for name in _ANI_COLUMNS]
     query = (
-        select(
-            chosen.c.id,
-            chosen.c.country_code,
-            chosen.c.number,
-            chosen.c.area_code,
-            chosen.c.state,
-            chosen.c.status,
-            chosen.c.paused_until,
-            *_sums(window),
-        )
+        select(*described, *_sums(window))
         .select_from(joined)
-        .group_by(
-            chosen.c.id,
-            chosen.c.country_code,
-            chosen.c.number,
-            chosen.c.area_code,
-            chosen.c.state,
-            chosen.c.status,
-            chosen.c.paused_until,
-        )
+        .group_by(*described)
         .order_by(chosen.c.id)
     )
     return conn.execute(query).all()
+
+
+# What each row of ani_stats says of its number, beside the sums.
+_ANI_COLUMNS = (
+    "id", "country_code", "number", "area_code", "state", "place", "brand_name", "status",
+    "paused_until", "status_reason", "status_changed_at", "created_at",
+)  # fmt: skip
+
+
+def count_anis(conn: Connection, company_id: int, number_prefix: str | None) -> int:
+    """How many inventory ANIs (not deleted) there are, of a number prefix when given."""
+    query = select(func.count()).where(anis.c.company_id == company_id, anis.c.deleted_at.is_(None))
+    if number_prefix:
+        query = query.where(anis.c.number.startswith(number_prefix, autoescape=True))
+    return int(conn.execute(query).scalar_one())
 
 
 def grouped_stats(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from openani.http.anchor import assignment, custom, dials
+from openani.http.anchor import assignment, custom, dials, nrm
 from openani.http.operations import Operation
 
-OPERATIONS: list[Operation] = [*assignment.OPERATIONS, *dials.OPERATIONS, *custom.OPERATIONS]
+OPERATIONS: list[Operation] = [
+    *assignment.OPERATIONS,
+    *dials.OPERATIONS,
+    *custom.OPERATIONS,
+    *nrm.OPERATIONS,
+]
