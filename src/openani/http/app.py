@@ -29,6 +29,7 @@ from openani.http import (
     health,
     metrics,
     next_ani,
+    planner,
     results,
     stats,
     unknown_campaigns,
@@ -57,6 +58,7 @@ from openani.observability import logs
 from openani.observability.metrics import JOB_SECONDS
 from openani.observability.middleware import RequestObserver
 from openani.observability.scrape import DatabaseGauges, Exposition
+from openani.planner.service import PlannerService
 from openani.ratelimit import RateLimiter
 from openani.results.queries import ResultQueries
 from openani.results.service import ResultIngest
@@ -83,6 +85,7 @@ def all_operations() -> list[Operation]:
     operations.extend(ani_health.OPERATIONS)
     operations.extend(ani_lifecycle.OPERATIONS)
     operations.extend(ani_bulk.OPERATIONS)
+    operations.extend(planner.OPERATIONS)
     operations.extend(next_ani.OPERATIONS)
     operations.extend(assignments.OPERATIONS)
     operations.extend(results.OPERATIONS)
@@ -157,6 +160,7 @@ def create_app(
         lifecycle=LifecycleService(db),
         assignment_log=AssignmentLog(db),
         ani_import=AniImportService(db, on_change=snapshots.invalidate),
+        planner=PlannerService(db, learning),
     )
     for spec in RESOURCES:
         context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)

@@ -24,6 +24,7 @@ from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.learning.service import LearningService
 from openani.observability.scrape import Exposition
+from openani.planner.service import PlannerService
 from openani.results.queries import ResultQueries
 from openani.results.service import ResultIngest
 from openani.results.stats import StatsService
@@ -55,6 +56,7 @@ class AppContext:
     lifecycle: LifecycleService
     assignment_log: AssignmentLog
     ani_import: AniImportService
+    planner: PlannerService
     resources: dict[str, ResourceService] = field(default_factory=dict)
 
 
