@@ -141,6 +141,7 @@ OPERATIONS = [
             )
         ),
         responses={200: None, **ERROR_RESPONSES},
+        text_media="text/csv",
         description="text/csv; the first columns are those the import reads.",
     ),
 ]

@@ -57,6 +57,9 @@ def build_openapi(operations: list[Operation]) -> dict[str, Any]:
                 for status, shape in sorted(op.responses.items())
             },
         }
+        if op.text_media:
+            success = spec["responses"][str(min(op.responses))]
+            success.setdefault("content", {})[op.text_media] = {"schema": {"type": "string"}}
         if op.description:
             spec["description"] = op.description
         if op.query:

@@ -44,6 +44,8 @@ class Operation:
     description: str = ""
     # Extra non-JSON request body media types (e.g. the seed's urlencoded dial-results callback).
     form_model: type[BaseModel] | None = None
+    # A media type other than JSON the success answer may have (e.g. text/csv), as text.
+    text_media: str | None = None
 
     @property
     def operation_id(self) -> str:

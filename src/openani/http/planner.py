@@ -135,6 +135,7 @@ OPERATIONS = [
         "planner",
         request_model=PlannerRequest,
         request_required=False,
+        text_media="text/csv",
         query=(
             QueryParam(
                 "format",
