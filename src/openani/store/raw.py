@@ -95,11 +95,7 @@ def is_transient(db: Database, exc: BaseException) -> bool:
     if getattr(exc, "sqlstate", None) in _TRANSIENT_SQLSTATES:
         return True
     dbapi = db.engine.dialect.loaded_dbapi
-    return (
-        db.is_sqlite
-        and isinstance(exc, dbapi.OperationalError)
-        and "locked" in str(exc).lower()
-    )
+    return db.is_sqlite and isinstance(exc, dbapi.OperationalError) and "locked" in str(exc).lower()
 
 
 @contextmanager

@@ -362,6 +362,8 @@ webhooks = Table(
     Column("headers", Text, nullable=False, server_default="{}"),  # JSON object
     Column("enabled", Boolean, nullable=False, server_default=true()),
     Column("description", String(200), nullable=True),
+    # openani (its own delivery of events) or outboundiq (the commercial SDKs' dial.batch).
+    Column("format", String(16), nullable=False, server_default="openani"),
     *_timestamps(),
 )
 

@@ -17,7 +17,10 @@ from sqlalchemy import Connection, Row, delete, func, insert, or_, select, updat
 
 from openani.store.raw import RawTransaction
 from openani.store.schema import (
+    campaigns,
     companies,
+    dial_results,
+    dispositions,
     webhook_attempts,
     webhook_deliveries,
     webhook_events,
@@ -206,6 +209,50 @@ def enabled_webhooks(conn: Connection, company_ids: Iterable[int]) -> Sequence[R
     ).all()
 
 
+def dial_events(
+    conn: Connection, company_id: int, call_ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Stored dial results by call id, with their campaign's name and their disposition's id
+    and type (the commercial webhook format's rows)."""
+    if not call_ids:
+        return {}
+    campaign = campaigns.alias("campaign")
+    disposition = dispositions.alias("disposition")
+    query = (
+        select(
+            dial_results.c.call_id,
+            dial_results.c.call_type,
+            dial_results.c.call_at,
+            dial_results.c.ani,
+            dial_results.c.campaign,
+            dial_results.c.agent_id,
+            dial_results.c.dispo,
+            dial_results.c.counted_contact,
+            dial_results.c.counted_success,
+            dial_results.c.attempts,
+            campaign.c.name.label("campaign_name"),
+            disposition.c.ext_id.label("disposition_ext_id"),
+            disposition.c.type.label("disposition_type"),
+        )
+        .select_from(dial_results)
+        .outerjoin(
+            campaign,
+            (campaign.c.company_id == company_id) & (campaign.c.ext_id == dial_results.c.campaign),
+        )
+        .outerjoin(disposition, disposition.c.id == dial_results.c.disposition_id)
+        .where(dial_results.c.company_id == company_id, dial_results.c.call_id.in_(call_ids))
+    )
+    return {row.call_id: dict(row._mapping) for row in conn.execute(query)}
+
+
+def company_names(conn: Connection, company_ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(set(company_ids))
+    if not wanted:
+        return {}
+    rows = conn.execute(select(companies.c.id, companies.c.name).where(companies.c.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
+
+
 def insert_deliveries(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     if rows:
         conn.execute(insert(webhook_deliveries), list(rows))
@@ -224,6 +271,7 @@ class DueDelivery:
     secret: str | None
     previous_secret: str | None
     previous_expires_at: datetime | None
+    format: str = "openani"
 
 
 def lease_due(
@@ -241,6 +289,7 @@ def lease_due(
             webhook_deliveries.c.created_at,
             webhooks.c.url,
             webhooks.c.headers,
+            webhooks.c.format,
             secrets.c.secret,
             secrets.c.previous_secret,
             secrets.c.previous_expires_at,

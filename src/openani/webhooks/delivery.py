@@ -24,17 +24,19 @@ import logging
 import random
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx2 as httpx
+from sqlalchemy import Connection
 
 from openani import __version__
 from openani.observability.metrics import JOB_SECONDS, WEBHOOK_ATTEMPTS
 from openani.store import webhooks as store
 from openani.store.engine import Database
+from openani.webhooks import sdk_format
 from openani.webhooks.events import chunks, delivery_body, new_delivery_id, subscribed
 from openani.webhooks.outbox import Observation, WebhookOutbox
 from openani.webhooks.signing import (
@@ -48,6 +50,8 @@ from openani.webhooks.signing import (
 log = logging.getLogger("openani.webhooks")
 
 EVENTS_PER_PASS = 1000
+# Call ids looked up at once for the commercial webhook format.
+_IDS_PER_QUERY = 500
 DELIVERIES_PER_PASS = 32  # sent concurrently
 RETENTION = timedelta(days=30)
 PURGE_EVERY_S = 3600.0
@@ -155,28 +159,21 @@ class Dispatcher:
             for event in events:
                 by_company[event.company_id].append(event)
             rows: list[dict[str, Any]] = []
-            for hook in store.enabled_webhooks(conn, by_company):
+            hooks = store.enabled_webhooks(conn, by_company)
+            dials = _sdk_dials(conn, hooks, by_company)
+            for hook in hooks:
                 wanted = json.loads(hook.events)
                 matching = [e for e in by_company[hook.company_id] if subscribed(wanted, e.type)]
+                if hook.format == sdk_format.FORMAT:
+                    rows.extend(_sdk_deliveries(hook, matching, dials, now))
+                    continue
                 for part in chunks(matching):
                     delivery_id = new_delivery_id()
-                    types = sorted({e.type for e in part})
-                    rows.append(
-                        {
-                            "public_id": delivery_id,
-                            "company_id": hook.company_id,
-                            "webhook_id": hook.id,
-                            "body": delivery_body(
-                                delivery_id, hook.public_id, now, [e.payload for e in part]
-                            ),
-                            "event_count": len(part),
-                            "event_types": ",".join(types),
-                            "status": store.PENDING,
-                            "attempts": 0,
-                            "next_attempt_at": now,
-                            "created_at": now,
-                        }
+                    body = delivery_body(
+                        delivery_id, hook.public_id, now, [e.payload for e in part]
                     )
+                    types = ",".join(sorted({e.type for e in part}))
+                    rows.append(_delivery(hook, delivery_id, body, len(part), types, now))
             store.insert_deliveries(conn, rows)
             store.delete_events(conn, [e.id for e in events])
         return len(rows)
@@ -237,6 +234,8 @@ class Dispatcher:
         at = datetime.now(UTC)
         if d.secret is not None:
             headers[SIGNATURE_HEADER] = sign(d.secret, body)
+        if d.format == sdk_format.FORMAT:
+            headers |= sdk_format.headers(d.secret, d.public_id, body)
         if (
             d.previous_secret is not None
             and d.previous_expires_at is not None
@@ -258,6 +257,64 @@ class Dispatcher:
             error = f"{type(exc).__name__}: {exc}"[:500]
         duration_ms = round((time.perf_counter() - start) * 1000)
         return Outcome(d, status_code, error, duration_ms, at)
+
+
+def _sdk_dials(
+    conn: Connection, hooks: Sequence[Any], events: Mapping[int, Sequence[Any]]
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """Per company with a webhook in the commercial format: its reported dial results, as the
+    SDKs' DialEvent rows by call id."""
+    companies = sorted({h.company_id for h in hooks if h.format == sdk_format.FORMAT})
+    names = store.company_names(conn, companies)
+    dials: dict[int, dict[str, dict[str, Any]]] = {}
+    for company_id in companies:
+        ids = sdk_format.call_ids(e.payload for e in events[company_id])
+        slug = sdk_format.company_slug(names.get(company_id, ""))
+        rows: dict[str, dict[str, Any]] = {}
+        for part in chunks(ids, _IDS_PER_QUERY):
+            rows.update(store.dial_events(conn, company_id, list(part)))
+        dials[company_id] = {
+            call_id: sdk_format.dial_event(rows[call_id], slug)
+            for call_id in ids
+            if call_id in rows
+        }
+    return dials
+
+
+def _sdk_deliveries(
+    hook: Any,
+    events: Sequence[Any],
+    dials: Mapping[int, Mapping[str, dict[str, Any]]],
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """The commercial format's deliveries of ``events`` to ``hook``: its dial results only, 1 to
+    100 a delivery."""
+    known = dials.get(hook.company_id, {})
+    ids = sdk_format.call_ids(e.payload for e in events)
+    rows = []
+    for part in chunks([known[i] for i in ids if i in known], sdk_format.MAX_DIALS):
+        delivery_id = new_delivery_id()
+        body = sdk_format.delivery_body(delivery_id, now, part)
+        rows.append(_delivery(hook, delivery_id, body, len(part), sdk_format.DIAL_BATCH, now))
+    return rows
+
+
+def _delivery(
+    hook: Any, delivery_id: str, body: str, count: int, types: str, now: datetime
+) -> dict[str, Any]:
+    """A new delivery row of ``body`` (``count`` events of ``types``) to ``hook``, due now."""
+    return {
+        "public_id": delivery_id,
+        "company_id": hook.company_id,
+        "webhook_id": hook.id,
+        "body": body,
+        "event_count": count,
+        "event_types": types,
+        "status": store.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 async def _post(client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]) -> int:

@@ -29,6 +29,11 @@ Headers = Annotated[dict[HeaderName, HeaderValue], Field(max_length=MAX_HEADERS)
 WebhookId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 DeliveryId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 DeliveryStatus = Literal["pending", "delivered", "failed", "cancelled"]
+WebhookFormat = Literal["openani", "outboundiq"]
+FORMAT_DESCRIPTION = (
+    "openani: openani's deliveries of events; outboundiq: the commercial service's dial.batch "
+    "deliveries (its SDKs' DialEvent rows and x-outboundiq-* headers), dial results only"
+)
 
 
 def _all_events() -> list[EventName]:
@@ -51,6 +56,7 @@ class WebhookCreate(Input):
     )
     enabled: bool = Field(default=True, description="false: no deliveries until enabled")
     description: Name | None = None
+    format: WebhookFormat = Field(default="openani", description=FORMAT_DESCRIPTION)
 
 
 class WebhookUpdate(Input):
@@ -60,6 +66,7 @@ class WebhookUpdate(Input):
     headers: Headers = optional("Replaces all extra headers")
     enabled: bool = optional()
     description: Name | None = Field(default=None)
+    format: WebhookFormat = optional(FORMAT_DESCRIPTION)
 
 
 class WebhookKey(Input):
@@ -73,6 +80,7 @@ class Webhook(Output):
     headers: dict[str, str] = Field(description="Header names; values are never shown")
     enabled: bool
     description: str | None
+    format: WebhookFormat
     created_at: datetime
     updated_at: datetime
 

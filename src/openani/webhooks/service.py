@@ -20,6 +20,7 @@ from openani.store import webhooks as store
 from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.validation import validate
+from openani.webhooks import sdk_format
 from openani.webhooks.events import TEST_EVENT, delivery_body, new_delivery_id
 from openani.webhooks.models import (
     MAX_WEBHOOKS,
@@ -89,7 +90,7 @@ def check_headers(headers: Mapping[str, str]) -> None:
     seen: set[str] = set()
     for name in headers:
         lowered = name.lower()
-        if lowered in _RESERVED_HEADERS or lowered.startswith("x-openani-"):
+        if lowered in _RESERVED_HEADERS or lowered.startswith(("x-openani-", "x-outboundiq-")):
             raise ValidationFailed({f"headers.{name}": "is set by openani and cannot be replaced"})
         if lowered in seen:
             raise ValidationFailed({f"headers.{name}": "is given twice (names ignore case)"})
@@ -104,6 +105,7 @@ def webhook_public(row: Row[Any]) -> dict[str, Any]:
         "headers": dict.fromkeys(json.loads(row.headers), HIDDEN),
         "enabled": row.enabled,
         "description": row.description,
+        "format": row.format,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }
@@ -163,6 +165,7 @@ class WebhookService:
                     "headers": json.dumps(command.headers),
                     "enabled": command.enabled,
                     "description": command.description,
+                    "format": command.format,
                     "created_at": now,
                     "updated_at": now,
                 },
@@ -327,7 +330,10 @@ class WebhookService:
                         "public_id": delivery_id,
                         "company_id": company.id,
                         "webhook_id": hook.id,
-                        "body": delivery_body(delivery_id, hook.public_id, now, [event.payload]),
+                        "body": delivery_body(delivery_id, hook.public_id, now, [event.payload])
+                        if hook.format != sdk_format.FORMAT
+                        # The commercial format knows no test event: a dial.batch of no dials.
+                        else sdk_format.delivery_body(delivery_id, now, []),
                         "event_count": 1,
                         "event_types": TEST_EVENT,
                         "status": store.PENDING,
