@@ -56,6 +56,18 @@ class PayloadTooLarge(OpenAniError):
     status = 413
 
 
+class RequestTimeout(OpenAniError):
+    """The client did not finish sending its request in time."""
+
+    code = "request_timeout"
+    status = 408
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        # The rest of the body may still arrive: this connection cannot carry another request.
+        return {"Connection": "close"}
+
+
 class UnsupportedMediaType(OpenAniError):
     code = "unsupported_media_type"
     status = 415

@@ -24,6 +24,9 @@ DEFAULT_WEBHOOK_RETRY_MAX_S = 3600.0
 DEFAULT_WEBHOOK_RETRY_WINDOW_S = 24 * 3600.0
 DEFAULT_WEBHOOK_TIMEOUT_S = 10.0
 DEFAULT_SCHEDULE_CHECK_S = 15.0
+# A body of the largest size allowed arrives in well under a second from any dialer; a client
+# still sending after this long is stalled or trickling bytes on purpose, and gets 408.
+DEFAULT_BODY_TIMEOUT_S = 15.0
 
 
 def database_url_from_env() -> str:
@@ -35,6 +38,8 @@ class Settings:
     database_url: str
     # Request bodies above this size are refused with 413 before they are parsed.
     max_body_bytes: int = 1024 * 1024
+    # Seconds a request body may take to arrive before the request is refused with 408; 0: none.
+    body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S
     # WAL + NORMAL survives a killed process (the WAL is in the OS page cache); FULL also survives
     # power loss at the price of an fsync per commit. Operators choose; NORMAL is the default.
     sqlite_synchronous: str = "NORMAL"
@@ -71,6 +76,7 @@ class Settings:
         return cls(
             database_url=database_url or database_url_from_env(),
             max_body_bytes=int(os.environ.get("OPENANI_MAX_BODY_BYTES", 1024 * 1024)),
+            body_timeout_s=_number("OPENANI_BODY_TIMEOUT_S", DEFAULT_BODY_TIMEOUT_S),
             sqlite_synchronous=os.environ.get("OPENANI_SQLITE_SYNCHRONOUS", "NORMAL").upper(),
             rate_per_key=_number("OPENANI_RATE_PER_KEY", DEFAULT_RATE),
             burst_per_key=_number("OPENANI_BURST_PER_KEY", DEFAULT_BURST),

@@ -37,7 +37,7 @@ class Authenticator:
         self._last_touched: dict[str, float] = {}
         # key id -> (stored secret hash, company, when it was read)
         self._known: dict[str, tuple[str, Company, float]] = {}
-        self._guids: dict[str, tuple[Company, float]] = {}
+        self._guids: dict[str, tuple[Company | None, float]] = {}
 
     def company_for_key(self, plaintext: str | None) -> Company:
         if not plaintext:
@@ -64,15 +64,16 @@ class Authenticator:
         now = time.monotonic()
         known = self._guids.get(guid)
         if known is not None and now - known[1] < KEY_CACHE_S:
-            self._per_guid.take(guid)
-            return known[0]
-        with self._db.read() as conn:
-            company = company_store.company_by_guid(conn, guid)
+            company = known[0]
+        else:
+            with self._db.read() as conn:
+                company = company_store.company_by_guid(conn, guid)
+            if len(self._guids) > 10_000:
+                self._guids.clear()
+            # Unknown GUIDs are remembered too: a flood of callbacks naming one costs no reads.
+            self._guids[guid] = (company, now)
         if company is None:
             return None
-        if len(self._guids) > 10_000:
-            self._guids.clear()
-        self._guids[guid] = (company, now)
         self._per_guid.take(guid)
         return company
 

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from openani.http.app import create_app
-from openani.http.overload import InFlightLimit
+from openani.http.overload import InFlightLimit, body_wait
 from openani.settings import Settings
 from openani.store import companies as company_store
 from openani.store.engine import Database
@@ -73,7 +73,7 @@ def test_requests_past_the_in_flight_limit_are_shed() -> None:
         return {"type": "http.request", "body": b""}
 
     async def scenario() -> None:
-        scope = {"type": "http", "path": "/dialer/next"}
+        scope = {"type": "http", "path": "/dialer/next", "headers": [(b"x-apikey", b"k")]}
         first = asyncio.create_task(limit(scope, receive, send))
         await entered.wait()
         await limit(scope, receive, send)  # turned away at once
@@ -85,4 +85,57 @@ def test_requests_past_the_in_flight_limit_are_shed() -> None:
     assert statuses == [503, 200]
     shed = next(m for m in sent if m["type"] == "http.response.start")
     assert (b"retry-after", b"1") in shed["headers"]
+    assert limit.in_flight == 0
+
+
+def test_other_traffic_and_body_waits_take_no_slot_of_next() -> None:
+    """/dialer/next has a budget of its own; requests without a credential and requests
+    waiting for their body hold no slot (regression: slow bodies made /dialer/next 503)."""
+    release = asyncio.Event()
+    waiting: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["path"] == "/wait-for-body":
+            with body_wait(scope):
+                waiting.append(scope["path"])
+                await release.wait()
+        else:
+            waiting.append(scope["path"])
+            await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    limit = InFlightLimit(app, max_in_flight=1)
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    def scope(path: str, key: bool = True) -> dict[str, Any]:
+        return {"type": "http", "path": path, "headers": [(b"x-apikey", b"k")] if key else []}
+
+    async def scenario() -> None:
+        tasks = []
+        for path, key in (
+            ("/wait-for-body", True),
+            ("/wait-for-body", True),
+            ("/dialer/anis", True),
+            ("/dialer/next", False),
+            ("/dialer/next", True),
+        ):
+            tasks.append(asyncio.create_task(limit(scope(path, key), receive, send)))
+            while len(waiting) < len(tasks):  # each is admitted before the next arrives
+                await asyncio.sleep(0)
+        assert (limit.hot.in_flight, limit.other.in_flight) == (1, 1)
+        await limit(scope("/dialer/next/"), receive, send)  # the hot budget is full
+        await limit(scope("/dialer/campaigns"), receive, send)  # and so is the other
+        release.set()
+        await asyncio.gather(*tasks)
+
+    asyncio.run(scenario())
+    statuses = [m["status"] for m in sent if m["type"] == "http.response.start"]
+    assert statuses == [503, 503, 200, 200, 200, 200, 200]
     assert limit.in_flight == 0

@@ -222,7 +222,11 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             Middleware(RequestObserver, access_log=settings.access_log),
-            Middleware(InFlightLimit, max_in_flight=settings.max_in_flight),
+            Middleware(
+                InFlightLimit,
+                max_in_flight=settings.max_in_flight,
+                callback_path=results.CALLBACK_PATH,
+            ),
             Middleware(TrailingSlash, paths=[op.path for op in operations]),
         ],
     )

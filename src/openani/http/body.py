@@ -1,26 +1,44 @@
-"""Reading request bodies: size limit, content type, JSON object."""
+"""Reading request bodies: size limit, time limit, content type, JSON object."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
 from starlette.requests import Request
 
-from openani.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from openani.errors import PayloadTooLarge, RequestTimeout, UnsupportedMediaType, ValidationFailed
+from openani.http.overload import body_wait
 
 
-async def read_body(request: Request, max_bytes: int) -> bytes:
+async def read_body(request: Request, max_bytes: int, timeout_s: float | None = None) -> bytes:
+    """The whole body, refused with 413 past ``max_bytes`` and 408 when it has not arrived
+    within ``timeout_s`` (default: the application's ``body_timeout_s``; 0: no limit).
+
+    While it waits for the body the request holds no in-flight slot (see http.overload).
+    """
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
         raise PayloadTooLarge(f"request body is over the limit of {max_bytes} bytes")
+    if timeout_s is None:
+        timeout_s = request.app.state.context.settings.body_timeout_s
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise PayloadTooLarge(f"request body is over the limit of {max_bytes} bytes")
-        chunks.append(chunk)
+    with body_wait(request.scope):
+        try:
+            async with asyncio.timeout(timeout_s or None):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise PayloadTooLarge(
+                            f"request body is over the limit of {max_bytes} bytes"
+                        )
+                    chunks.append(chunk)
+        except TimeoutError:
+            raise RequestTimeout(
+                f"the request body did not arrive within {timeout_s:g} s"
+            ) from None
     return b"".join(chunks)
 
 

@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from openani.errors import OpenAniError, PayloadTooLarge
+from openani.errors import OpenAniError, PayloadTooLarge, RequestTimeout
 from openani.http.body import read_body, read_json_object
-from openani.http.context import company_of, context_of
+from openani.http.context import AppContext, company_of, context_of
 from openani.http.operations import Operation, QueryParam, ResponseShape
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
@@ -40,14 +40,15 @@ from openani.results.models import (
     ResultRows,
 )
 from openani.results.service import Outcome
+from openani.store.companies import Company
 from openani.validation import validate
 
 CALLBACK_PATH = "/api/595F21A2-84D1-4984-818E-3758A8485CC8.php"
 
 
-def _fail(status: int, reason: str) -> Response:
+def _fail(status: int, reason: str, headers: dict[str, str] | None = None) -> Response:
     metrics.results("callback", "refused")
-    return JSONResponse({"result": "FAIL", "reason": reason}, status_code=status)
+    return JSONResponse({"result": "FAIL", "reason": reason}, status_code=status, headers=headers)
 
 
 def _reason(error: OpenAniError) -> str:
@@ -56,15 +57,25 @@ def _reason(error: OpenAniError) -> str:
     return error.message
 
 
-def _body_pairs(text: str) -> list[tuple[str, str]]:
+# The seed's parameters, the type/duration pair and MAX_KPIS KPIs fit many times over; a form of
+# hundreds of thousands of pairs is refused before it is parsed.
+MAX_CALLBACK_PARAMS = 200
+_TOO_MANY = f"too many parameters: at most {MAX_CALLBACK_PARAMS}"
+
+
+def _body_pairs(text: str, room: int) -> list[tuple[str, str]]:
     """Form-encoded pairs, or a JSON object of the same names (whatever the Content-Type):
-    numbers and booleans in it are read as their text."""
+    numbers and booleans in it are read as their text. At most ``room`` pairs."""
     if not text.lstrip().startswith("{"):
+        if text.count("&") >= room:
+            raise ValueError(_TOO_MANY)
         return parse_qsl(text, keep_blank_values=True)
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         raise ValueError(f"the body is neither form data nor a JSON object: {exc}") from None
+    if len(data) > room:
+        raise ValueError(_TOO_MANY)
     pairs: list[tuple[str, str]] = []
     for name, value in data.items():
         if isinstance(value, bool):
@@ -77,17 +88,43 @@ def _body_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _company_for_guid(context: AppContext, guid: str) -> Company | Response:
+    """The company a callback names, or the FAIL answer (401 unknown, 429 over its rate)."""
+    try:
+        company = context.authenticator.company_for_guid(guid)
+    except RateLimited as exc:
+        metrics.results("callback", "refused")
+        return JSONResponse(
+            {"result": "FAIL", "reason": exc.message}, status_code=429, headers=exc.headers
+        )
+    if company is None:
+        return _fail(401, "unknown company GUID")
+    return company
+
+
 async def dial_results_callback(request: Request) -> Response:
     context = context_of(request)
     pairs = list(request.query_params.multi_items())
+    if len(pairs) > MAX_CALLBACK_PARAMS:
+        return _fail(400, _TOO_MANY)
+    # The company first when the query string names it: an unknown GUID is refused before a
+    # byte of the body is read.
+    named = [value.strip() for name, value in pairs if name.strip() == COMPANY_PARAM]
+    queried = named[-1] if named else ""
+    company: Company | None = None
+    if queried:
+        found = _company_for_guid(context, queried)
+        if isinstance(found, Response):
+            return found
+        company = found
     if request.method == "POST":
         try:
             raw = await read_body(request, context.settings.max_body_bytes)
-        except PayloadTooLarge as exc:
-            return _fail(413, exc.message)
+        except (PayloadTooLarge, RequestTimeout) as exc:
+            return _fail(exc.status, exc.message, exc.headers)
         if raw.strip():
             try:
-                pairs += _body_pairs(raw.decode("utf-8"))
+                pairs += _body_pairs(raw.decode("utf-8"), MAX_CALLBACK_PARAMS - len(pairs))
             except UnicodeDecodeError:
                 return _fail(400, "the body must be UTF-8 name=value pairs (form encoded)")
             except ValueError as exc:
@@ -96,15 +133,11 @@ async def dial_results_callback(request: Request) -> Response:
         parsed = parse_callback(pairs)
     except CallbackError as exc:
         return _fail(400, str(exc))
-    try:
-        company = context.authenticator.company_for_guid(parsed.company_guid)
-    except RateLimited as exc:
-        metrics.results("callback", "refused")
-        return JSONResponse(
-            {"result": "FAIL", "reason": exc.message}, status_code=429, headers=exc.headers
-        )
-    if company is None:
-        return _fail(401, "unknown company GUID")
+    if company is None or parsed.company_guid != queried:  # the body named another
+        found = _company_for_guid(context, parsed.company_guid)
+        if isinstance(found, Response):
+            return found
+        company = found
     outcome = await context.results.ingest_one(company, parsed.fields, strict_types=False)
     if outcome.error is not None:
         return _fail(400, _reason(outcome.error))
