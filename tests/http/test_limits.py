@@ -53,6 +53,17 @@ def test_callbacks_are_limited_per_company_guid(
         assert "retry-after" in refused.headers
 
 
+def sent_to(sent: list[dict[str, Any]]) -> Any:
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    return send
+
+
+async def receive() -> dict[str, Any]:
+    return {"type": "http.request", "body": b""}
+
+
 def test_requests_past_the_in_flight_limit_are_shed() -> None:
     release = asyncio.Event()
     entered = asyncio.Event()
@@ -65,12 +76,7 @@ def test_requests_past_the_in_flight_limit_are_shed() -> None:
 
     limit = InFlightLimit(slow_app, max_in_flight=1)
     sent: list[dict[str, Any]] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b""}
+    send = sent_to(sent)
 
     async def scenario() -> None:
         scope = {"type": "http", "path": "/dialer/next", "headers": [(b"x-apikey", b"k")]}
@@ -107,12 +113,7 @@ def test_other_traffic_and_body_waits_take_no_slot_of_next() -> None:
 
     limit = InFlightLimit(app, max_in_flight=1)
     sent: list[dict[str, Any]] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b""}
+    send = sent_to(sent)
 
     def scope(path: str, key: bool = True) -> dict[str, Any]:
         return {"type": "http", "path": path, "headers": [(b"x-apikey", b"k")] if key else []}

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 
 import httpx2 as httpx
 from starlette.testclient import TestClient
@@ -24,7 +24,6 @@ from tests.support.seed import CALLBACK, COMPANY
 from tests.support.server import running_server
 
 MAX_IN_FLIGHT = 8
-BODY_TIMEOUT_S = 3
 SLOW_EACH = 3 * MAX_IN_FLIGHT  # more than any budget holds
 
 
@@ -58,7 +57,7 @@ def _status(sock: socket.socket) -> int:
 
 def test_slow_bodies_neither_starve_next_nor_stay_forever(db: Database) -> None:
     tenant = make_tenant(db)
-    env = {"OPENANI_MAX_IN_FLIGHT": str(MAX_IN_FLIGHT), "OPENANI_BODY_TIMEOUT_S": str(BODY_TIMEOUT_S)}
+    env = {"OPENANI_MAX_IN_FLIGHT": str(MAX_IN_FLIGHT), "OPENANI_BODY_TIMEOUT_S": "3"}
     with running_server(db.url, env=env) as base, ExitStack() as stack:
         unknown = f"{CALLBACK}?{COMPANY}=00000000-0000-0000-0000-000000000000"
         slow = [
