@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
@@ -12,12 +12,14 @@ from starlette.responses import Response
 
 from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
-from openani.http.context import company_of, context_of
+from openani.http.context import AppContext, company_of, context_of
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.inventory.models import ErrorResponse, Identifier, Input, Output
+from openani.planner.plan import Plan
 from openani.planner.service import plan_body, plan_csv
+from openani.store.companies import Company
 from openani.validation import validate
 
 Day = Annotated[date, Field(strict=False)]
@@ -91,6 +93,13 @@ class PlanResponse(Output):
     )
 
 
+async def plan_in_thread(context: AppContext, company: Company, **choices: Any) -> Plan:
+    """The planner's plan with the learner's current model, computed in a worker thread (it
+    reads a range of results)."""
+    model = await context.learning.current(company.id, company.time_zone, datetime.now(UTC))
+    return await run_in_threadpool(lambda: context.planner.plan(company, model=model, **choices))
+
+
 async def planner(request: Request) -> Response:
     company = company_of(request)
     context = context_of(request)
@@ -104,18 +113,15 @@ async def planner(request: Request) -> Response:
         raise ValidationFailed({"format": "must be json or csv"})
     body = await read_json_object(request, context.settings.max_body_bytes)
     command = validate(PlannerRequest, body or {})
-    model = await context.learning.current(company.id, company.time_zone, datetime.now(UTC))
-    plan = await run_in_threadpool(
-        lambda: context.planner.plan(
-            company,
-            date_start=command.date_start,
-            date_end=command.date_end,
-            daily_dials_target=command.daily_dials_target,
-            group_by=command.group_by,
-            campaigns=command.campaigns,
-            campaigns_exclude=command.campaigns_exclude,
-            model=model,
-        )
+    plan = await plan_in_thread(
+        context,
+        company,
+        date_start=command.date_start,
+        date_end=command.date_end,
+        daily_dials_target=command.daily_dials_target,
+        group_by=command.group_by,
+        campaigns=command.campaigns,
+        campaigns_exclude=command.campaigns_exclude,
     )
     if answer == "csv":
         return Response(

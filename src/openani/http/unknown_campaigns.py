@@ -28,11 +28,15 @@ async def unknown_campaigns(request: Request) -> Response:
     raw_limit = request.query_params.get("limit", str(DEFAULT_PAGE_SIZE))
     if not raw_limit.isdigit():
         raise ValidationFailed({"limit": f"must be a whole number between 1 and {MAX_PAGE_SIZE}"})
-    page = context_of(request).resources["campaigns"].list(
-        company,
-        {"auto_created": "true"},
-        limit=int(raw_limit),
-        cursor=request.query_params.get("cursor"),
+    page = (
+        context_of(request)
+        .resources["campaigns"]
+        .list(
+            company,
+            {"auto_created": "true"},
+            limit=int(raw_limit),
+            cursor=request.query_params.get("cursor"),
+        )
     )
     return JSONResponse({"items": page.items, "next_cursor": page.next_cursor})
 

@@ -141,6 +141,17 @@ class PlannerService:
         )
 
 
+    def campaigns(self, company: Company) -> list[dict[str, Any]]:
+        """The company's campaigns, each with openani's numeric id (``number``) beside its own
+        id, for planners that name campaigns by number."""
+        with self._db.read() as conn:
+            rows = store.campaign_list(conn, company.id)
+        return [
+            {"number": row.id, "id": row.ext_id, "name": row.name, "type": row.type}
+            for row in rows
+        ]
+
+
 def _range(start: date | None, end: date | None, today: date) -> tuple[date, date]:
     default_start, default_end = default_range(today)
     start = start or default_start

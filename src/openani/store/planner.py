@@ -91,3 +91,12 @@ def known_campaigns(conn: Connection, company_id: int, ids: Sequence[str]) -> se
         )
     ).all()
     return {row.ext_id for row in rows}
+
+
+def campaign_list(conn: Connection, company_id: int) -> Sequence[Any]:
+    """The company's campaigns (not deleted) with openani's numeric id, in the order created."""
+    return conn.execute(
+        select(campaigns.c.id, campaigns.c.ext_id, campaigns.c.name, campaigns.c.type)
+        .where(campaigns.c.company_id == company_id, campaigns.c.deleted_at.is_(None))
+        .order_by(campaigns.c.id)
+    ).all()

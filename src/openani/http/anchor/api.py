@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openani.http.anchor import assignment, custom, dials, nrm
+from openani.http.anchor import assignment, custom, dials, nrm, planner
 from openani.http.operations import Operation
 
 OPERATIONS: list[Operation] = [
@@ -10,4 +10,5 @@ OPERATIONS: list[Operation] = [
     *dials.OPERATIONS,
     *custom.OPERATIONS,
     *nrm.OPERATIONS,
+    *planner.OPERATIONS,
 ]

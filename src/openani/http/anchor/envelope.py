@@ -84,12 +84,17 @@ Call = Callable[[AppContext, Company, dict[str, Any]], Awaitable[Any] | Any]
 
 
 def anchor_route(
-    call: Call, *, names: Names | None = None, status: int = 200, forgiving: bool = False
+    call: Call,
+    *,
+    names: Names | None = None,
+    status: int = 200,
+    forgiving: bool = False,
+    body_optional: bool = False,
 ) -> Handler:
     """A handler that authenticates, reads the JSON body, answers what ``call`` returns, and
     answers any refusal in the SDK's failure envelope (field names as the SDK sends them).
     ``forgiving`` (the routes a waiting call depends on) reads the body as JSON whatever its
-    Content-Type."""
+    Content-Type; ``body_optional``: no body is the empty object."""
 
     async def handler(request: Request) -> Response:
         try:
@@ -99,7 +104,9 @@ def anchor_route(
                 request, context.settings.max_body_bytes, require_content_type=not forgiving
             )
             if body is None:
-                raise ValidationFailed({"body": "is required: a JSON object"})
+                if not body_optional:
+                    raise ValidationFailed({"body": "is required: a JSON object"})
+                body = {}
             answer = call(context, company, body)
             if isinstance(answer, Awaitable):
                 answer = await answer
