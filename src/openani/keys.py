@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 PREFIX = "oak"
+_HEX = frozenset("0123456789abcdef")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,8 @@ def split_key(plaintext: str) -> tuple[str, str] | None:
     prefix, sep, rest = plaintext.partition("_")
     key_id, sep2, secret = rest.partition("_")
     if prefix != PREFIX or not sep or not sep2 or len(key_id) != 16 or not secret:
+        return None
+    if not all(c in _HEX for c in key_id):  # made by token_hex: other text names no key
         return None
     return key_id, secret
 

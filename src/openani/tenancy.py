@@ -8,6 +8,7 @@ an operator which keys are still in use.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -19,6 +20,8 @@ from openani.store import companies as company_store
 from openani.store.companies import Company
 from openani.store.engine import Database
 
+# Company GUIDs are made by uuid4 (store.companies); any other text names no company.
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 LAST_USED_RESOLUTION_S = 60.0
 KEY_CACHE_S = 1.0
 
@@ -61,6 +64,8 @@ class Authenticator:
 
         Raises RateLimited when that company's callbacks exceed their rate.
         """
+        if not _GUID.fullmatch(guid):
+            return None  # no company has it; nothing to look up
         now = time.monotonic()
         known = self._guids.get(guid)
         if known is not None and now - known[1] < KEY_CACHE_S:

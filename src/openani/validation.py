@@ -26,8 +26,42 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     return fields
 
 
+NUL_REASON = "must not contain NUL characters (\\u0000)"
+
+
+def nul_fields(value: Any, path: str = "") -> dict[str, str]:
+    """The fields (dotted paths, keys included) whose text holds a NUL character.
+
+    PostgreSQL cannot store NUL in text, and no identifier, name or phone number has one: such
+    input is refused at validation, naming the field, on every database alike.
+    """
+    found: dict[str, str] = {}
+    if isinstance(value, str):
+        if "\x00" in value:
+            found[path or "body"] = NUL_REASON
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            shown = str(key).replace("\x00", "\\u0000")
+            name = f"{path}.{shown}" if path else shown
+            if isinstance(key, str) and "\x00" in key:
+                found[name] = NUL_REASON
+            found.update(nul_fields(item, name))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found.update(nul_fields(item, f"{path}.{index}" if path else str(index)))
+    return found
+
+
 def validate(model: type[M], data: Mapping[str, Any], *, strict: bool | None = None) -> M:
-    """Validate or raise ValidationFailed; ``strict=False`` accepts text for numbers."""
+    """Validate or raise ValidationFailed; ``strict=False`` accepts text for numbers.
+
+    A model whose rows each succeed or fail alone names them in ``ROWS_VALIDATED_ALONE``: they
+    are left to the validation of each row.
+    """
+    alone: frozenset[str] = getattr(model, "ROWS_VALIDATED_ALONE", frozenset())
+    refused = nul_fields({k: v for k, v in data.items() if k not in alone} if alone else data)
+    if refused:
+        raise ValidationFailed(refused)
     try:
         return model.model_validate(data, strict=strict)
     except ValidationError as exc:

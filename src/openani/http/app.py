@@ -42,6 +42,7 @@ from openani.http.openapi import build_openapi, docs_page
 from openani.http.operations import Operation, routes
 from openani.http.overload import InFlightLimit
 from openani.http.paths import TrailingSlash
+from openani.http.query import RefuseNulQuery
 from openani.http.resources import resource_operations
 from openani.http.responses import JSONResponse
 from openani.http.signals import AssignSignals
@@ -227,6 +228,7 @@ def create_app(
                 max_in_flight=settings.max_in_flight,
                 callback_path=results.CALLBACK_PATH,
             ),
+            Middleware(RefuseNulQuery, exempt=results.CALLBACK_PATH),
             Middleware(TrailingSlash, paths=[op.path for op in operations]),
         ],
     )

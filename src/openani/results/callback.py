@@ -58,6 +58,9 @@ def parse_callback(pairs: Iterable[tuple[str, str]]) -> CallbackResult:
     kpis: dict[str, str] = {}
     for raw_name, raw_value in pairs:
         name, value = raw_name.strip(), raw_value.strip()
+        if "\x00" in name or "\x00" in value:
+            shown = describe(FIELD_OF_PARAM.get(name, name)).replace("\x00", "\\u0000")
+            raise CallbackError(f"{shown}: must not contain NUL characters (\\u0000)")
         if name == COMPANY_PARAM:
             company_guid = value
         elif name == TYPE_OR_DURATION_PARAM:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -71,6 +71,8 @@ BATCH_RULES: dict[str, Rule] = {"results": keep}
 
 
 class DialResultBatch(Input):
+    ROWS_VALIDATED_ALONE: ClassVar[frozenset[str]] = frozenset({"results"})
+
     results: Annotated[list[Any], Field(min_length=1, max_length=MAX_BATCH_RESULTS)]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,12 @@ from openani.results.models import RESULT_RULES, DialResultIn
 from openani.store import results as store
 from openani.store.companies import Company
 from openani.store.engine import Database
-from openani.store.raw import RawTransaction, is_unique_violation, raw_transaction
+from openani.store.raw import (
+    RawTransaction,
+    is_refused_value,
+    is_unique_violation,
+    raw_transaction,
+)
 from openani.store.results import DispositionRow, StatsChange
 from openani.validation import validate
 
@@ -33,6 +39,16 @@ from openani.validation import validate
 # is a data error worth refusing rather than a statistic worth keeping.
 MAX_CLOCK_AHEAD = timedelta(days=1)
 MAX_STORE_ATTEMPTS = 3
+
+log = logging.getLogger("openani.results")
+
+
+class UnstorableValue(OpenAniError):
+    code = "unstorable_value"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__("the database cannot store a value of this result (out of its range)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +165,7 @@ class ResultIngest:
         pending, self._pending = self._pending, {}
         for company, waiting in pending.values():
             try:
-                stored = self._store_retrying(
+                stored = self._store_each_alone(
                     company, [(index, row) for index, (row, _) in enumerate(waiting)]
                 )
             except Exception as exc:
@@ -195,7 +211,7 @@ class ResultIngest:
                     Outcome(str(call_id) if call_id else None, "error", exc, warned.get(index, ()))
                 )
         if prepared:
-            for index, outcome in self._store_retrying(company, prepared):
+            for index, outcome in self._store_each_alone(company, prepared):
                 outcomes[index] = replace(outcome, warnings=warned.get(index, ()))
         return [o for o in outcomes if o is not None]
 
@@ -228,6 +244,31 @@ class ResultIngest:
             "lead_source": result.lead_source,
             "kpis": json.dumps(result.kpis, sort_keys=True),
         }
+
+    def _store_each_alone(
+        self, company: Company, prepared: list[tuple[int, dict[str, Any]]]
+    ) -> list[tuple[int, Outcome]]:
+        """Rows stored together succeed or fail alone: when the database refuses a value of
+        one row, which fails the whole transaction, the rows are stored one at a time and only
+        that row answers an error. (Validation should refuse such values first; this keeps a
+        gap in it from failing the neighbours, a batch's other rows or other dialers' callbacks
+        grouped into the same commit.)"""
+        try:
+            return self._store_retrying(company, prepared)
+        except Exception as exc:
+            if not is_refused_value(self._db, exc):
+                raise
+        outcomes: list[tuple[int, Outcome]] = []
+        for index, row in prepared:
+            try:
+                outcomes += self._store_retrying(company, [(index, row)])
+            except Exception as exc:
+                if not is_refused_value(self._db, exc):
+                    raise
+                # The exception's class only: its text would carry the row's values.
+                log.warning("the database refused a dial result: %s", type(exc).__name__)
+                outcomes.append((index, Outcome(row["call_id"], "error", UnstorableValue())))
+        return outcomes
 
     def _store_retrying(
         self, company: Company, prepared: list[tuple[int, dict[str, Any]]]

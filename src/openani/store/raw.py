@@ -98,6 +98,13 @@ def is_transient(db: Database, exc: BaseException) -> bool:
     return db.is_sqlite and isinstance(exc, dbapi.OperationalError) and "locked" in str(exc).lower()
 
 
+def is_refused_value(db: Database, exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot store one of the values (NUL in text, a number
+    or date out of its range) rather than that the database failed."""
+    dbapi = db.engine.dialect.loaded_dbapi
+    return isinstance(exc, dbapi.DataError | OverflowError)
+
+
 @contextmanager
 def raw_transaction(db: Database) -> Iterator[RawTransaction]:
     """One write transaction; on SQLite it takes the write lock at BEGIN (see Database.write)."""
