@@ -82,6 +82,11 @@ class Authenticator:
         self._per_guid.take(guid)
         return company
 
+    def key_record(self, key_id: str) -> tuple[str, Company] | None:
+        """The stored secret hash and the company of a key that is not revoked (console
+        sessions are signed with the hash, so revoking the key ends them)."""
+        return self._active_key(key_id)
+
     def forget(self) -> None:
         """Drop remembered keys and companies (after a change made through this process)."""
         self._known.clear()

@@ -19,6 +19,7 @@ from openani.assign.log import AssignmentLog
 from openani.assign.service import NextAniService
 from openani.assign.snapshot import SnapshotCache
 from openani.audit import AuditService
+from openani.console.routes import ROUTES as CONSOLE_ROUTES
 from openani.http import (
     ani_bulk,
     ani_health,
@@ -219,6 +220,7 @@ def create_app(
             *routes(operations),
             Route("/openapi.json", openapi_json, methods=["GET"], include_in_schema=False),
             Route("/docs", docs, methods=["GET"], include_in_schema=False),
+            *CONSOLE_ROUTES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[

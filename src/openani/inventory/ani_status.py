@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -192,4 +192,17 @@ def activate(anis: ResourceService, company: Company, body: Mapping[str, Any]) -
         key,
         _manual(company, "active", None, _with_note("activated by hand", command.note)),
         action="activate",
+    )
+
+
+def rest(
+    anis: ResourceService, company: Company, body: Mapping[str, Any], *, days: int
+) -> dict[str, Any]:
+    """Rest a number by hand, as the burned-number check would: out of rotation for ``days``,
+    then on probation."""
+    command = validate(AniAction, body)
+    until = datetime.now(UTC) + timedelta(days=days)
+    reason = _with_note(f"rested by hand for {days} days", command.note)
+    return anis.set_columns(
+        company, ani_key(command), _manual(company, "resting", until, reason), action="rest"
     )

@@ -63,6 +63,8 @@ def ani_stats(
     after_id: int | None,
     limit: int,
     offset: int = 0,
+    inbound_group_id: str | None = None,
+    branded: bool | None = None,
 ) -> Sequence[Any]:
     """Per inventory ANI, in id order; a campaign narrows the counts to that campaign's calls.
 
@@ -78,6 +80,10 @@ def ani_stats(
         page = page.where(anis.c.state == state)
     if status:
         page = page.where(ani_status_is(status).build(anis))
+    if inbound_group_id:
+        page = page.where(anis.c.inbound_group_id == inbound_group_id)
+    if branded is not None:
+        page = page.where(anis.c.is_branded.is_(branded))
     if after_id is not None:
         page = page.where(anis.c.id > after_id)
     chosen = page.order_by(anis.c.id).limit(limit).offset(offset).subquery("chosen")
@@ -109,7 +115,8 @@ def ani_stats(
 # What each row of ani_stats says of its number, beside the sums.
 _ANI_COLUMNS = (
     "id", "country_code", "number", "area_code", "state", "place", "brand_name", "status",
-    "paused_until", "status_reason", "status_changed_at", "created_at",
+    "paused_until", "status_reason", "status_changed_at", "created_at", "inbound_group_id",
+    "is_branded", "daily_cap",
 )  # fmt: skip
 
 
