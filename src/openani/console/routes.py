@@ -734,30 +734,33 @@ async def root(_request: Request) -> Response:
     return RedirectResponse("/console/", status_code=307)
 
 
+def _route(path: str, endpoint: Callable[[Request], Awaitable[Response]], method: str) -> Route:
+    # HTML pages, not part of the API: left out of the OpenAPI document.
+    return Route(path, endpoint, methods=[method], include_in_schema=False)
+
+
 ROUTES: list[BaseRoute] = [
-    Route("/", root, methods=["GET"], include_in_schema=False),
-    Route("/console", root, methods=["GET"], include_in_schema=False),
-    Route("/console/", overview, methods=["GET"]),
-    Route("/console/sign-in", sign_in_page, methods=["GET"]),
-    Route("/console/sign-in", sign_in, methods=["POST"]),
-    Route("/console/sign-out", action(_sign_out, "/console/"), methods=["POST"]),
-    Route("/console/numbers", numbers, methods=["GET"]),
-    Route("/console/numbers/action", action(_number_action, "/console/numbers"), methods=["POST"]),
-    Route("/console/numbers/import", import_page, methods=["GET"]),
-    Route("/console/numbers/import", action(_import, "/console/numbers/import"), methods=["POST"]),
-    Route("/console/numbers/export", export, methods=["GET"]),
-    Route("/console/numbers/{country:int}/{number}", number_detail, methods=["GET"]),
-    Route("/console/coverage", coverage, methods=["GET"]),
-    Route("/console/planner", planner, methods=["GET"]),
-    Route("/console/planner.csv", planner_csv, methods=["GET"]),
-    Route("/console/campaigns", campaigns, methods=["GET"]),
-    Route("/console/campaigns", action(_campaign_action, "/console/campaigns"), methods=["POST"]),
-    Route("/console/dispositions", dispositions, methods=["GET"]),
-    Route(
-        "/console/dispositions", action(_dispo_action, "/console/dispositions"), methods=["POST"]
-    ),
-    Route("/console/settings", settings_page, methods=["GET"]),
-    Route("/console/settings", action(_settings_action, "/console/settings"), methods=["POST"]),
-    Route("/console/audit", audit, methods=["GET"]),
-    Route("/console/static/{name}", static, methods=["GET"]),
+    _route("/", root, "GET"),
+    _route("/console", root, "GET"),
+    _route("/console/", overview, "GET"),
+    _route("/console/sign-in", sign_in_page, "GET"),
+    _route("/console/sign-in", sign_in, "POST"),
+    _route("/console/sign-out", action(_sign_out, "/console/"), "POST"),
+    _route("/console/numbers", numbers, "GET"),
+    _route("/console/numbers/action", action(_number_action, "/console/numbers"), "POST"),
+    _route("/console/numbers/import", import_page, "GET"),
+    _route("/console/numbers/import", action(_import, "/console/numbers/import"), "POST"),
+    _route("/console/numbers/export", export, "GET"),
+    _route("/console/numbers/{country:int}/{number}", number_detail, "GET"),
+    _route("/console/coverage", coverage, "GET"),
+    _route("/console/planner", planner, "GET"),
+    _route("/console/planner.csv", planner_csv, "GET"),
+    _route("/console/campaigns", campaigns, "GET"),
+    _route("/console/campaigns", action(_campaign_action, "/console/campaigns"), "POST"),
+    _route("/console/dispositions", dispositions, "GET"),
+    _route("/console/dispositions", action(_dispo_action, "/console/dispositions"), "POST"),
+    _route("/console/settings", settings_page, "GET"),
+    _route("/console/settings", action(_settings_action, "/console/settings"), "POST"),
+    _route("/console/audit", audit, "GET"),
+    _route("/console/static/{name}", static, "GET"),
 ]
