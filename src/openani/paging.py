@@ -1,4 +1,8 @@
-"""Newest-first pages over an append-only log (audit log, status history): limit and cursor."""
+"""Pages for list endpoints: limit and cursor.
+
+Newest-first pages over an append-only log (audit log, status history) continue below an id;
+pages of a ranked report (the most frequent first) continue at an offset.
+"""
 
 from __future__ import annotations
 
@@ -43,3 +47,22 @@ def log_page(query: Mapping[str, str], filters: tuple[str, ...]) -> LogPage:
     if cursor is not None and not cursor.isdigit():
         raise ValidationFailed({"cursor": "is not a cursor returned by this API"})
     return LogPage(int(limit_text), int(cursor) if cursor else None)
+
+
+@dataclass(frozen=True, slots=True)
+class RankPage:
+    limit: int
+    offset: int  # the cursor: how many items earlier pages held
+
+    def body(self, items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """The answer from up to limit + 1 items (one more tells whether another page follows)."""
+        return {
+            "items": list(items[: self.limit]),
+            "next_cursor": str(self.offset + self.limit) if len(items) > self.limit else None,
+        }
+
+
+def rank_page(query: Mapping[str, str]) -> RankPage:
+    """Read limit and cursor of a ranked report; any other parameter is refused."""
+    page = log_page(query, ())
+    return RankPage(page.limit, page.before_id or 0)

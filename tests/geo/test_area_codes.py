@@ -125,3 +125,11 @@ def test_area_code_index_adapter() -> None:
     index = AreaCodeIndex()
     assert index.overlays_of("212") == overlays_of("212")
     assert index.nearest_to(*BOCA_RATON, 100) == nearest_area_codes(*BOCA_RATON, 100)
+
+
+def test_area_code_index_remembers_without_sharing_its_answer() -> None:
+    index = AreaCodeIndex()
+    first = index.nearest_to(*BOCA_RATON, 100)
+    first.clear()  # a caller changing its list must not change the next caller's
+    assert index.nearest_to(*BOCA_RATON, 100) == nearest_area_codes(*BOCA_RATON, 100) != []
+    assert index.nearest_to(*BOCA_RATON, 50) == nearest_area_codes(*BOCA_RATON, 50)

@@ -339,3 +339,41 @@ def test_companies_never_see_each_other_results(
     response = client.get(CALLBACK, params=seed_params(tenant, **{COMPANY: other_guid}))
     assert response.json() == {"result": "SUCCESS"}
     assert ani_stats(api)["5615550100"]["dials"] == 1
+
+
+def test_unknown_anis_and_unmapped_dispositions_come_in_pages(api: Api) -> None:
+    rows = [
+        {
+            "call_id": f"p{n}-{i}", "campaign_id": "c123", "ani": f"56155502{n:02d}",
+            "dispo": f"odd{n % 3}", "prospect_phone": "5617778888",
+            "call_datetime": "2026-11-20T10:15:00-05:00",
+        }
+        for n in range(5)
+        for i in range(n + 1)
+    ]  # fmt: skip
+    assert api.post("/dialer/results", json={"results": rows}).status_code == 200
+
+    def pages(path: str, key: str) -> list[list[tuple[str, int]]]:
+        seen, cursor = [], None
+        while True:
+            params = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+            body = api.get(path, params=params).json()
+            seen.append([(item[key], item["results"]) for item in body["items"]])
+            cursor = body["next_cursor"]
+            if cursor is None:
+                return seen
+
+    # The most results first, two at a time, every item once.
+    assert pages("/dialer/results/unknown-anis", "number") == [
+        [("5615550204", 5), ("5615550203", 4)],
+        [("5615550202", 3), ("5615550201", 2)],
+        [("5615550200", 1)],
+    ]
+    assert pages("/dialer/results/unmapped-dispositions", "dispo") == [
+        [("odd1", 7), ("odd0", 5)],
+        [("odd2", 3)],
+    ]
+    for params, field in (({"limit": "0"}, "limit"), ({"sort": "x"}, "sort")):
+        refused = api.get("/dialer/results/unknown-anis", params=params)
+        assert refused.status_code == 422
+        assert list(refused.json()["error"]["fields"]) == [field]

@@ -228,4 +228,15 @@ class AreaCodeIndex:
         return overlays_of(npa)
 
     def nearest_to(self, lat: float, lon: float, radius_km: float) -> list[tuple[str, float]]:
-        return nearest_area_codes(lat, lon, radius_km)
+        """As ``nearest_area_codes``, remembered: prospects' points are the centroids of a few
+        thousand ZIP codes and area codes, so most requests find their answer computed."""
+        return list(_nearest_cached(lat, lon, radius_km))
+
+
+# About 1.5 KB an entry at most (20 pairs): a few megabytes for the busy part of the map.
+NEAREST_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=NEAREST_CACHE_SIZE)
+def _nearest_cached(lat: float, lon: float, radius_km: float) -> tuple[tuple[str, float], ...]:
+    return tuple(nearest_area_codes(lat, lon, radius_km))

@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from openani.http.context import company_of, context_of, simulated_now
+from openani.http.offload import json_in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
-from openani.http.responses import JSONResponse
 from openani.inventory.models import HealthCheck, StatusHistoryPage
 from openani.paging import DEFAULT_PAGE, MAX_PAGE
 
@@ -19,12 +19,12 @@ async def health_check(request: Request) -> Response:
     company = company_of(request)
     context = context_of(request)
     now = simulated_now(request) or datetime.now(UTC)
-    return JSONResponse(context.ani_health.check(company, now).to_public())
+    return await json_in_worker(lambda: context.ani_health.check(company, now).to_public())
 
 
 async def history(request: Request) -> Response:
     company = company_of(request)
-    return JSONResponse(context_of(request).ani_history.page(company, request.query_params))
+    return await json_in_worker(context_of(request).ani_history.page, company, request.query_params)
 
 
 OPERATIONS = [

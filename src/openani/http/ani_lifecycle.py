@@ -8,6 +8,7 @@ from starlette.responses import Response
 from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
 from openani.http.context import company_of, context_of, json_handler
+from openani.http.offload import json_in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
@@ -31,12 +32,16 @@ remediate = json_handler(
 
 async def remediations(request: Request) -> Response:
     company = company_of(request)
-    return JSONResponse(context_of(request).lifecycle.remediations(company, request.query_params))
+    return await json_in_worker(
+        context_of(request).lifecycle.remediations, company, request.query_params
+    )
 
 
 async def scheduled(request: Request) -> Response:
     company = company_of(request)
-    return JSONResponse(context_of(request).lifecycle.scheduled(company, request.query_params))
+    return await json_in_worker(
+        context_of(request).lifecycle.scheduled, company, request.query_params
+    )
 
 
 async def cancel_scheduled(request: Request) -> Response:

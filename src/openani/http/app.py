@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import sys
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -75,6 +76,8 @@ from openani.webhooks.delivery import Dispatcher, RetryPolicy, stop
 from openani.webhooks.gauges import backlog_gauges
 from openani.webhooks.outbox import WebhookOutbox
 from openani.webhooks.service import WebhookService
+
+SWITCH_INTERVAL_S = 0.001
 
 
 def all_operations() -> list[Operation]:
@@ -249,4 +252,7 @@ def app_from_env() -> Starlette:
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
+    # Worker threads (health checks, results batches, statistics) hand the interpreter back
+    # every millisecond rather than every 5: a /dialer/next waiting for it waits less.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     return app

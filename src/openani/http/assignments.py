@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from openani.http.context import company_of, context_of
+from openani.http.offload import json_in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
-from openani.http.responses import JSONResponse
 from openani.inventory.models import Output
 from openani.paging import DEFAULT_PAGE, MAX_PAGE
 
@@ -45,7 +45,9 @@ class AssignmentPage(Output):
 
 async def assignments(request: Request) -> Response:
     company = company_of(request)
-    return JSONResponse(context_of(request).assignment_log.page(company, request.query_params))
+    return await json_in_worker(
+        context_of(request).assignment_log.page, company, request.query_params
+    )
 
 
 OPERATIONS = [

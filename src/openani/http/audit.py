@@ -10,9 +10,9 @@ from starlette.responses import Response
 
 from openani.audit import RESOURCES
 from openani.http.context import company_of, context_of
+from openani.http.offload import json_in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
-from openani.http.responses import JSONResponse
 from openani.inventory.models import Output
 
 
@@ -32,7 +32,7 @@ class AuditPage(Output):
 
 async def audit_log(request: Request) -> Response:
     company = company_of(request)
-    return JSONResponse(context_of(request).audit.page(company, request.query_params))
+    return await json_in_worker(context_of(request).audit.page, company, request.query_params)
 
 
 OPERATIONS = [

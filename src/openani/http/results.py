@@ -14,12 +14,14 @@ from starlette.responses import Response
 from openani.errors import OpenAniError, PayloadTooLarge, RequestTimeout
 from openani.http.body import read_body, read_json_object
 from openani.http.context import AppContext, company_of, context_of
+from openani.http.offload import in_worker, json_in_worker
 from openani.http.operations import Operation, QueryParam, ResponseShape
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.inventory.models import Output
 from openani.lenient import clean
 from openani.observability import metrics
+from openani.paging import DEFAULT_PAGE, MAX_PAGE
 from openani.ratelimit import RateLimited
 from openani.results.callback import (
     COMPANY_PARAM,
@@ -165,6 +167,11 @@ async def post_results(request: Request) -> Response:
         await read_json_object(request, context.settings.max_body_bytes, require_content_type=False)
         or {}
     )
+    # Validating, storing and answering a batch of up to 1,000 rows takes a while: a worker does it.
+    return await in_worker(_ingest, context, company, body)
+
+
+def _ingest(context: AppContext, company: Company, body: dict[str, Any]) -> Response:
     if "results" in body:
         envelope, warnings = clean(body, BATCH_RULES)
         batch = validate(DialResultBatch, envelope)
@@ -206,22 +213,36 @@ class UnknownAni(Output):
     last_call_at: str
 
 
-def _items_model(name: str, item: type[BaseModel]) -> type[BaseModel]:
+def _page_model(name: str, item: type[BaseModel]) -> type[BaseModel]:
     from pydantic import create_model
 
-    return create_model(name, items=(list[item], ...))  # type: ignore[valid-type]
+    return create_model(
+        name,
+        items=(list[item], ...),  # type: ignore[valid-type]
+        next_cursor=(str | None, ...),
+    )
+
+
+_PAGE_QUERY = (
+    QueryParam(
+        "limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE}
+    ),
+    QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+)
 
 
 async def unmapped_dispositions(request: Request) -> Response:
     company = company_of(request)
-    return JSONResponse(
-        {"items": context_of(request).result_queries.unmapped_dispositions(company)}
+    return await json_in_worker(
+        context_of(request).result_queries.unmapped_dispositions, company, request.query_params
     )
 
 
 async def list_results(request: Request) -> Response:
     company = company_of(request)
-    return JSONResponse(context_of(request).result_queries.results(company, request.query_params))
+    return await json_in_worker(
+        context_of(request).result_queries.results, company, request.query_params
+    )
 
 
 class StoredResult(Output):
@@ -256,7 +277,9 @@ class StoredResultPage(Output):
 
 async def unknown_anis(request: Request) -> Response:
     company = company_of(request)
-    return JSONResponse({"items": context_of(request).result_queries.unknown_anis(company)})
+    return await json_in_worker(
+        context_of(request).result_queries.unknown_anis, company, request.query_params
+    )
 
 
 def _callback_params() -> tuple[QueryParam, ...]:
@@ -344,8 +367,9 @@ OPERATIONS = [
         "Dispositions the dialer reported that are not defined (counted as dials without contact)",
         unmapped_dispositions,
         "results",
+        query=_PAGE_QUERY,
         responses={
-            200: _items_model("UnmappedDispositions", UnmappedDisposition),
+            200: _page_model("UnmappedDispositions", UnmappedDisposition),
             **ERROR_RESPONSES,
         },
     ),
@@ -355,6 +379,7 @@ OPERATIONS = [
         "Numbers results were dialled with that are not in the inventory",
         unknown_anis,
         "results",
-        responses={200: _items_model("UnknownAnis", UnknownAni), **ERROR_RESPONSES},
+        query=_PAGE_QUERY,
+        responses={200: _page_model("UnknownAnis", UnknownAni), **ERROR_RESPONSES},
     ),
 ]

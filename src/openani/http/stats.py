@@ -10,9 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from openani.http.context import company_of, context_of
+from openani.http.offload import json_in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
-from openani.http.responses import JSONResponse
 from openani.inventory.models import Output
 
 _WINDOW_PARAMS = (
@@ -74,8 +74,9 @@ async def ani_stats(request: Request) -> Response:
     company = company_of(request)
     context = context_of(request)
     model = await context.learning.current(company.id, company.time_zone, datetime.now(UTC))
-    body = context.stats.anis(company, request.query_params, model.healthy_volume)
-    return JSONResponse(body)
+    return await json_in_worker(
+        context.stats.anis, company, request.query_params, model.healthy_volume
+    )
 
 
 def _grouped(
@@ -83,10 +84,14 @@ def _grouped(
 ) -> Callable[[Request], Awaitable[Response]]:
     async def handler(request: Request) -> Response:
         company = company_of(request)
-        body = context_of(request).stats.grouped(
-            company, request.query_params, dimension=dimension, by_state=by_state, label=label
+        return await json_in_worker(
+            context_of(request).stats.grouped,
+            company,
+            request.query_params,
+            dimension=dimension,
+            by_state=by_state,
+            label=label,
         )
-        return JSONResponse(body)
 
     return handler
 

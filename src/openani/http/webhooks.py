@@ -10,6 +10,7 @@ from starlette.responses import Response
 from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
 from openani.http.context import company_of, context_of, json_handler
+from openani.http.offload import json_in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
@@ -69,7 +70,9 @@ async def secret(request: Request) -> Response:
 
 async def deliveries(request: Request) -> Response:
     company = company_of(request)
-    return JSONResponse(context_of(request).webhooks.deliveries(company, request.query_params))
+    return await json_in_worker(
+        context_of(request).webhooks.deliveries, company, request.query_params
+    )
 
 
 create = json_handler(lambda c, company, body: c.webhooks.create(company, body), status=201)

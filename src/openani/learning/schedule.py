@@ -38,7 +38,9 @@ async def run_periodically(db: Database, health: AniHealthService, interval_s: f
     await asyncio.sleep(random.uniform(0.5, 1.0) * interval_s)
     while True:
         with timed("burn_check"):
-            changes = check_all(db, health, datetime.now(UTC))
+            # Seconds of work for a large inventory: in a thread, so the event loop keeps
+            # answering /dialer/next meanwhile.
+            changes = await asyncio.to_thread(check_all, db, health, datetime.now(UTC))
         if changes:
             log.info("burned-number check: %d status changes", changes)
         await asyncio.sleep(interval_s)

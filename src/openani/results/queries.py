@@ -9,7 +9,7 @@ from typing import Any
 from openani.errors import ValidationFailed
 from openani.geo import InvalidPhoneNumber, locate_prospect
 from openani.moments import moment
-from openani.paging import log_page
+from openani.paging import log_page, rank_page
 from openani.store import results_queries as store
 from openani.store.companies import Company
 from openani.store.engine import Database
@@ -19,13 +19,21 @@ class ResultQueries:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def unmapped_dispositions(self, company: Company) -> list[dict[str, Any]]:
+    def unmapped_dispositions(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
+        """Most results first, a page at a time."""
+        page = rank_page(query)
         with self._db.read() as conn:
-            return store.unmapped_dispositions(conn, company.id)
+            rows = store.unmapped_dispositions(
+                conn, company.id, limit=page.limit + 1, offset=page.offset
+            )
+        return page.body(rows)
 
-    def unknown_anis(self, company: Company) -> list[dict[str, Any]]:
+    def unknown_anis(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
+        """Most results first, a page at a time."""
+        page = rank_page(query)
         with self._db.read() as conn:
-            return store.unknown_anis(conn, company.id)
+            rows = store.unknown_anis(conn, company.id, limit=page.limit + 1, offset=page.offset)
+        return page.body(rows)
 
     def results(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
         """Stored results, newest first, with the KPIs they were sent with."""

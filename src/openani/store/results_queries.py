@@ -10,7 +10,9 @@ from sqlalchemy import Connection, and_, exists, func, select
 from openani.store.schema import anis, dial_results
 
 
-def unmapped_dispositions(conn: Connection, company_id: int) -> list[dict[str, Any]]:
+def unmapped_dispositions(
+    conn: Connection, company_id: int, *, limit: int, offset: int
+) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(
             dial_results.c.dispo,
@@ -21,6 +23,8 @@ def unmapped_dispositions(conn: Connection, company_id: int) -> list[dict[str, A
         .where(dial_results.c.company_id == company_id, dial_results.c.disposition_id.is_(None))
         .group_by(dial_results.c.dispo)
         .order_by(func.count().desc(), dial_results.c.dispo)
+        .limit(limit)
+        .offset(offset)
     )
     return [
         {
@@ -33,7 +37,9 @@ def unmapped_dispositions(conn: Connection, company_id: int) -> list[dict[str, A
     ]
 
 
-def unknown_anis(conn: Connection, company_id: int) -> list[dict[str, Any]]:
+def unknown_anis(
+    conn: Connection, company_id: int, *, limit: int, offset: int
+) -> list[dict[str, Any]]:
     """Numbers results were dialled with that were not in the inventory when the results
     arrived and are not in it now (a number deleted later is history, not an unknown)."""
     in_inventory = exists().where(
@@ -55,7 +61,9 @@ def unknown_anis(conn: Connection, company_id: int) -> list[dict[str, Any]]:
             dial_results.c.company_id == company_id, dial_results.c.ani_id.is_(None), ~in_inventory
         )
         .group_by(dial_results.c.ani_country_code, dial_results.c.ani)
-        .order_by(func.count().desc(), dial_results.c.ani)
+        .order_by(func.count().desc(), dial_results.c.ani_country_code, dial_results.c.ani)
+        .limit(limit)
+        .offset(offset)
     )
     return [
         {
