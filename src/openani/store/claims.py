@@ -24,7 +24,7 @@ from openani.store.results import StatsChange, apply_stats
 # A batch is tried this often while it fails on a deadlock or a serialization failure, before
 # its claims are written one by one; a single claim is tried as often.
 BATCH_ATTEMPTS = 3
-# PostgreSQL: claim transactions in flight at once per process (the writer's threads).
+# Claim transactions in flight at once per process (the writer's threads) on PostgreSQL.
 DEFAULT_THREADS = 4
 
 _CLAIM = """
@@ -94,17 +94,18 @@ class ClaimWriter:
     that fails anyway (a deadlock with another kind of transaction, a serialization failure) is
     retried, then written claim by claim, so that one failing claim fails alone.
 
-    On PostgreSQL the transaction runs in the writer's own threads (``threads``, each with its
-    own connection): the event loop serving /dialer/next never waits on the network or the
-    database, and claims arriving while a transaction is in flight gather into the next batch.
-    SQLite's claim is a few microseconds of local work and runs in place unless asked.
+    The transaction runs in the writer's own threads (``threads``, each with its own
+    connection; ``0`` runs it in place): the event loop serving /dialer/next never waits on the
+    network, the disk or another writer's lock, and claims arriving while a transaction is in
+    flight gather into the next batch. SQLite writes one transaction at a time, so there it
+    has one thread, and its claims go first at the process's write gate (store.gate).
     """
 
     def __init__(self, db: Database, *, threads: int | None = None) -> None:
         self._db = db
         self._pending: list[tuple[Claim, asyncio.Future[tuple[int, int] | None]]] = []
         self._scheduled = False
-        threads = (0 if db.is_sqlite else DEFAULT_THREADS) if threads is None else threads
+        threads = (1 if db.is_sqlite else DEFAULT_THREADS) if threads is None else threads
         self._max_in_flight = threads
         self._in_flight = 0
         self._executor = (
@@ -192,7 +193,7 @@ class ClaimWriter:
         logs: list[dict[str, Any]] = []
         assigned: dict[tuple[int, str, str, str], tuple[int, str | None]] = {}
         order = sorted(range(len(claims)), key=lambda i: (claims[i].company_id, claims[i].ani_id))
-        with raw_transaction(self._db) as tx:
+        with raw_transaction(self._db, urgent=True) as tx:
             for index in order:
                 claim = claims[index]
                 params = self._params(claim, tx)

@@ -17,6 +17,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from openani.store.gate import WriteGate
+
 _WRITE = "openani_write"
 # How long a connection waits for another's lock before SQLITE_BUSY.
 BUSY_TIMEOUT_MS = 10_000
@@ -46,6 +48,7 @@ class Database:
         self.url = sqlalchemy_url(database_url)
         self.is_sqlite = self.url.startswith("sqlite")
         self.checkpoint_in_background = checkpoint_in_background and self.is_sqlite
+        self.gate = WriteGate() if self.is_sqlite else None
         if self.is_sqlite:
             self.engine = self._sqlite_engine(sqlite_synchronous)
         elif self.url.startswith("postgresql"):
@@ -92,9 +95,19 @@ class Database:
         return engine
 
     @contextmanager
+    def writing(self, *, urgent: bool = False) -> Iterator[None]:
+        """This process's turn to write: on SQLite one writer at a time, urgent ones (claims)
+        first (see store.gate); on PostgreSQL no wait (rows are locked one by one)."""
+        if self.gate is None:
+            yield
+        else:
+            with self.gate.held(urgent=urgent):
+                yield
+
+    @contextmanager
     def write(self) -> Iterator[Connection]:
         """A transaction that commits when the block ends normally and rolls back otherwise."""
-        with self.engine.connect() as connection:
+        with self.writing(), self.engine.connect() as connection:
             connection = connection.execution_options(**{_WRITE: True})
             with connection.begin():
                 yield connection

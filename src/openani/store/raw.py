@@ -106,8 +106,15 @@ def is_refused_value(db: Database, exc: BaseException) -> bool:
 
 
 @contextmanager
-def raw_transaction(db: Database) -> Iterator[RawTransaction]:
-    """One write transaction; on SQLite it takes the write lock at BEGIN (see Database.write)."""
+def raw_transaction(db: Database, *, urgent: bool = False) -> Iterator[RawTransaction]:
+    """One write transaction; on SQLite it takes the write lock at BEGIN (see Database.write),
+    after its turn at the process's write gate (``urgent``: before ordinary writers)."""
+    with db.writing(urgent=urgent), _raw_transaction(db) as tx:
+        yield tx
+
+
+@contextmanager
+def _raw_transaction(db: Database) -> Iterator[RawTransaction]:
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()
