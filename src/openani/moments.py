@@ -1,5 +1,5 @@
 """Moments as operators write them: ISO 8601 with an offset, without one (the company's time
-zone), or a date alone (its midnight)."""
+zone), or a date alone (its midnight); within the years openani accepts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,24 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from openani.errors import ValidationFailed
+
+# The moments openani accepts, in UTC. Nothing before 2000 is a call a dialer could have placed
+# through it (a 1970 or year-1 date is a default value, not a time), nothing from 2100 on a date
+# anyone plans for; outside them the time-zone arithmetic of years 1 and 9999 overflows.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+OUT_OF_RANGE = "must be between 2000-01-01 and 2099-12-31"
+
+
+def in_range(value: datetime) -> datetime:
+    """``value`` (aware) in UTC; ValueError when it is outside [EARLIEST, LATEST)."""
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(OUT_OF_RANGE) from None
+    if not EARLIEST <= utc < LATEST:
+        raise ValueError(OUT_OF_RANGE)
+    return utc
 
 
 def moment(field: str, text: str, time_zone: str) -> datetime:
@@ -22,4 +40,7 @@ def moment(field: str, text: str, time_zone: str) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(time_zone))
-    return parsed.astimezone(UTC)
+    try:
+        return in_range(parsed)
+    except ValueError as exc:
+        raise ValidationFailed({field: str(exc)}) from None

@@ -23,6 +23,7 @@ from openani.inventory.ani_lifecycle import LifecycleService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.learning.service import LearningService
+from openani.moments import in_range
 from openani.observability.scrape import Exposition
 from openani.planner.service import PlannerService
 from openani.results.queries import ResultQueries
@@ -94,7 +95,10 @@ def simulated_now(request: Request) -> datetime | None:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         raise ValidationFailed({SIMULATED_TIME_HEADER: "must be an ISO 8601 date-time"}) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    try:
+        return in_range(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+    except ValueError as exc:
+        raise ValidationFailed({SIMULATED_TIME_HEADER: str(exc)}) from None
 
 
 def json_handler(

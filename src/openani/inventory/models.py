@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from openani.inventory.status import AniStatus
+from openani.moments import in_range
 from openani.results.counting import Category
 
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -327,7 +328,7 @@ class AniPause(AniAction):
         description="When the pause starts (ISO 8601; without an offset: the company's time "
         "zone; a date alone: its midnight). Absent or past: now. Later: scheduled.",
     )
-    until: Annotated[AwareDatetime, Field(strict=False)] | None = Field(
+    until: Annotated[AwareDatetime, Field(strict=False), AfterValidator(in_range)] | None = Field(
         default=None,
         description="ISO 8601 with offset; the ANI is active again from then on. "
         "Absent: paused until activated.",

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Row
 from openani.errors import OpenAniError, ValidationFailed
 from openani.geo import InvalidPhoneNumber, area_code, locate_prospect
 from openani.lenient import clean
+from openani.moments import in_range
 from openani.results.counting import COUNTERS, Classification, CountedResult, StatsDelta
 from openani.results.events import ResultEvents
 from openani.results.models import RESULT_RULES, DialResultIn
@@ -68,7 +69,10 @@ def _parse_call_time(text: str, zone: ZoneInfo) -> datetime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    moment = moment.astimezone(UTC)
+    try:
+        moment = in_range(moment)
+    except ValueError as exc:
+        raise ValidationFailed({"call_datetime": str(exc)}) from None
     if moment > datetime.now(UTC) + MAX_CLOCK_AHEAD:
         raise ValidationFailed({"call_datetime": "is more than a day in the future"})
     return moment
