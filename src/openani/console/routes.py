@@ -255,8 +255,9 @@ def _overview_body(context: AppContext, company: Company) -> str:
     for row in statuses:
         status = AFTER_END[row.status] if row.ended and row.status in AFTER_END else row.status
         by_status[status] = by_status.get(status, 0) + int(row.numbers)
-    unmapped = context.result_queries.unmapped_dispositions(company)
-    unknown = context.result_queries.unknown_anis(company)
+    # The first page of each (the most results first).
+    unmapped = context.result_queries.unmapped_dispositions(company, {})["items"]
+    unknown = context.result_queries.unknown_anis(company, {})["items"]
     return pages.overview(windows, days, by_status, unmapped, unknown)
 
 
