@@ -1,4 +1,4 @@
-"""Caller-ID policies for the simulator: the baselines of issue 5 and the oracle reference.
+"""Caller-ID policies for the simulator: baselines, the product's strategies and the oracle.
 
 A policy sees what a real service would see (the prospect, the clock, its own counters and the
 outcomes it is told about) except the oracle, which reads the world's hidden state. Policies that
@@ -54,6 +54,9 @@ class Policy:
         self.world = world
         self.rng = rng
         self.ids = sorted(world.by_id)
+        # (day, ani_id) each time the policy starts keeping a number out of rotation because it
+        # believes it labelled; the simulator scores these against the hidden labels.
+        self.flags: list[tuple[int, int]] = []
 
     def start_day(self, day: int) -> None:
         pass
@@ -152,17 +155,27 @@ class LocalLruPolicy(CorePolicy):
     assignment_type = "area_code"
 
 
+class AreaCodePolicy(CorePolicy):
+    """The plain local-presence rule as a dialer runs it: the product's ``area_code`` strategy
+    under the default daily cap (75), with no burned-number automation. The family's baseline."""
+
+    name = "area_code"
+    assignment_type = "area_code"
+    daily_cap = 75
+
+
 class LearnerPolicy(CorePolicy):
-    """The product's ``auto`` strategy with its burned-number automation, as the service runs it.
+    """The product's default: ``auto`` with its burned-number automation, as the service runs it.
 
     Every simulated hour the model is refitted from the day tallies (the service refits from its
-    statistics on a timer) and the detector runs; flagged numbers rest for ``rest_days`` unless
-    ``max_resting_share`` of the pool already rests, come back on probation and are watched.
+    statistics on a timer) and the detector runs; its suspects are taken last within their
+    ladder level, and flagged numbers rest for ``rest_days`` unless ``max_resting_share`` of the
+    pool already rests, come back on probation and are watched.
     """
 
     name = "learner"
     assignment_type = "auto"
-    daily_cap = 75  # the anchor's default hard cap; the learner aims at its healthy 50
+    daily_cap = 75  # the company default
     window_days = 14  # tallies older than this are not read (their weight is < 5%)
     rest_days = 7
     max_resting_share = 0.2
@@ -185,6 +198,7 @@ class LearnerPolicy(CorePolicy):
         self.rests = 0
         self.flagged_on: dict[int, int] = {}  # ani_id -> day of its latest rest
         self.volumes: dict[int, int] = {}
+        self.suspects: frozenset[int] = frozenset()
         self._last: tuple[int, str] | None = None
 
     def start_day(self, day: int) -> None:
@@ -223,15 +237,18 @@ class LearnerPolicy(CorePolicy):
         rows = [
             DayTally(self.day - d, a, npa, v[0], v[1]) for (d, a, npa), v in self.tallies.items()
         ]
-        self.options = replace(
-            self.options,
-            model=fit(
-                rows, self.numbers, self.areas_local, self.area_states, self.params, self.volumes
-            ),
-        )
         signals = detect_burned(
             rows, self.numbers, self.areas_local, self.area_states, self.params, self.burn
         )
+        model = fit(
+            rows, self.numbers, self.areas_local, self.area_states, self.params, self.volumes
+        )
+        suspects = frozenset(s.ani_id for s in signals)
+        for a in suspects - self.suspects:
+            if a not in self.resting:
+                self.flags.append((self.day, a))
+        self.suspects = suspects
+        self.options = replace(self.options, model=replace(model, suspects=suspects))
         limit = int(self.max_resting_share * len(self.numbers))
         rested = False
         for s in signals:
@@ -259,6 +276,13 @@ class LearnerPolicy(CorePolicy):
             row = self.tallies[key] = [0, 0]
         row[0] += 1
         row[1] += answered
+
+
+class HighestRatePolicy(LearnerPolicy):
+    """The product's ``highest_contact_rate``: the learner ranks every number (see learner.py)."""
+
+    name = "highest_rate"
+    assignment_type = "highest_contact_rate"
 
 
 class GreedyBestPolicy(Policy):
@@ -436,8 +460,10 @@ POLICIES: dict[str, type[Policy]] = {
     "random": RandomPolicy,
     "round_robin": RoundRobinPolicy,
     "local_lru": LocalLruPolicy,
+    "area_code": AreaCodePolicy,
     "greedy_best": GreedyBestPolicy,
     "learner": LearnerPolicy,
+    "highest_rate": HighestRatePolicy,
     "oracle_healthy": HealthyOraclePolicy,
     "oracle_probe": ProbingOraclePolicy,
     "oracle": OraclePolicy,

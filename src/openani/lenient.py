@@ -38,7 +38,7 @@ def zip_code(name: str, value: Any) -> tuple[Any, str | None]:
 
 
 def boolean(name: str, value: Any) -> tuple[Any, str | None]:
-    """"true" and "false" (any case) are the booleans; "yes", 1 and the like stay refused."""
+    """ "true" and "false" (any case) are the booleans; "yes", 1 and the like stay refused."""
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
         read = value.strip().lower() in _TRUE
         return read, f"{name}: {value!r} was read as {str(read).lower()}"
@@ -94,9 +94,13 @@ def text_map(name: str, value: Any) -> tuple[Any, str | None]:
             read[key], changed = str(item), True
         else:
             read[key] = item
-    return (read, f"{name}: numbers among the values were read as text") if changed else (
-        value,
-        None,
+    return (
+        (read, f"{name}: numbers among the values were read as text")
+        if changed
+        else (
+            value,
+            None,
+        )
     )
 
 

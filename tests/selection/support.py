@@ -218,14 +218,18 @@ def reference(
 
     default_rule: AssignmentType = "zip" if p.zip_area_codes else "area_code"
     strategy = options.assignment_type or default_rule
+    if strategy == "auto":  # local presence, suspected numbers last within each level
+        strategy = default_rule
+    suspects = options.model.suspects if options.model is not None else frozenset()
     if strategy in LEARNED:
         return reference_learned(p, pool, usage, options, areas, ignored, fallback=False)
     if strategy == "tfn":
         d = options.default_assignment_type
-        d = default_rule if d in (None, "tfn") else d
+        d = default_rule if d in (None, "tfn", "auto") else d
         toll_free = [c for c in pool if c.toll_free]
         if d in LEARNED:
             free_tf = [c for c in toll_free if under_cap(c, usage.get(c.ani_id))]
+            free_tf = [c for c in free_tf if c.ani_id not in suspects] or free_tf
             if free_tf:
                 return (min(free_tf, key=_lru(usage)).ani_id, "tfn", "tfn", False, False,
                         ignored, None)  # fmt: skip
@@ -239,14 +243,15 @@ def reference(
     for atype, match, fb, km, members in ladder:
         free = [c for c in members if under_cap(c, usage.get(c.ani_id))]
         if free:
-            return (min(free, key=lru).ani_id, atype, match, fb, False, ignored, km)
+            clean = [c for c in free if c.ani_id not in suspects] or free
+            return (min(clean, key=lru).ani_id, atype, match, fb, False, ignored, km)
     if options.cap_mode == "strict":
         return "all_capped"
     atype, match, fb, km, members = next(lv for lv in ladder if lv[4])
     return (min(members, key=least_used).ani_id, atype, match, fb, True, ignored, km)
 
 
-LEARNED = ("auto", "highest_contact_rate")
+LEARNED = ("highest_contact_rate",)
 _CLASS_RANK = {"local": 0, "state": 1, "distant": 2, "toll_free": 3}
 # A local number's match is refined below (zip, area_code or overlay).
 _CLASS_MATCH: dict[str, Match] = {

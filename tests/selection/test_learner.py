@@ -157,7 +157,7 @@ def test_an_unseen_area_gets_the_local_number() -> None:
         tallies += days(3, area, range(10), 100, 0.10)
     m = fitted([*numbers, cand(4, "912", "GA")], tallies)
     pool = CandidatePool([numbers[2], cand(4, "912", "GA")])
-    opts = SelectionOptions("auto", model=replace(m, shortlist=(3,)))
+    opts = SelectionOptions("highest_contact_rate", model=replace(m, shortlist=(3,)))
     r = choose_ani(prospect("912", "GA"), pool, {}, opts, areas=FakeAreas(), rng=random.Random(0))
     assert isinstance(r, Choice) and (r.candidate.ani_id, r.match) == (4, "area_code")
     # Had the data said distant numbers do better, the learner would follow the data.
@@ -417,7 +417,7 @@ def choose(
     areas: FakeAreas | None = None,
     **opts: object,
 ) -> Choice | NoChoice:
-    opts.setdefault("assignment_type", "auto")
+    opts.setdefault("assignment_type", "highest_contact_rate")
     return choose_ani(
         p or prospect(),
         CandidatePool(cands),
@@ -433,7 +433,7 @@ def chosen(result: Choice | NoChoice) -> Choice:
     return result
 
 
-@pytest.mark.parametrize("strategy", ["auto", "highest_contact_rate"])
+@pytest.mark.parametrize("strategy", ["highest_contact_rate"])
 def test_the_learner_reports_highest_contact_rate(strategy: str) -> None:
     c = chosen(choose([cand(1), cand(6, "212", "NY")], assignment_type=strategy))
     assert (c.candidate.ani_id, c.match, c.fallback, c.over_cap) == (1, "area_code", False, False)
@@ -448,7 +448,7 @@ def test_a_day_of_calls_fills_the_best_numbers_to_healthy_volume_in_turn() -> No
     m = model_with(quality=quality, params=LearnerParams(healthy_daily=50, warmup_days=0))
     pool = CandidatePool([cand(i) for i in range(1, 11)])
     usage: dict[int, Usage] = {}
-    opts = SelectionOptions("auto", model=m)
+    opts = SelectionOptions("highest_contact_rate", model=m)
     picks: list[Choice] = []
     for t in range(800):
         r = chosen(choose_ani(prospect(), pool, usage, opts, areas=FakeAreas(),
@@ -469,7 +469,7 @@ def test_without_evidence_the_local_numbers_rotate() -> None:
     usage: dict[int, Usage] = {}
     seen = []
     for t in range(6):
-        r = chosen(choose_ani(prospect(), pool, usage, SelectionOptions("auto"),
+        r = chosen(choose_ani(prospect(), pool, usage, SelectionOptions("highest_contact_rate"),
                               areas=FakeAreas(), rng=random.Random(0)))  # fmt: skip
         seen.append(r.candidate.ani_id)
         record(usage, r.candidate.ani_id, float(t))
@@ -612,7 +612,7 @@ def test_match_reporting(cands: list[Candidate], p: Prospect, match: str) -> Non
 
 def test_tfn_with_a_learned_default() -> None:
     cands = [cand(1), cand(6, "212", "NY"), cand(7, "800")]
-    opts: dict[str, Any] = {"assignment_type": "tfn", "default_assignment_type": "auto"}
+    opts: dict[str, Any] = {"assignment_type": "tfn", "default_assignment_type": "highest_contact_rate"}
     c = chosen(choose(cands, **opts))
     assert (c.candidate.ani_id, c.assignment_type, c.match, c.fallback) == (7, "tfn", "tfn", False)
     c = chosen(choose(cands, {7: used(75)}, **opts))
@@ -626,12 +626,14 @@ def test_tfn_with_a_learned_default() -> None:
     assert "fallback from tfn" in c.explanation
 
 
-@pytest.mark.parametrize("strategy", ["auto", "highest_contact_rate"])
-def test_sticky_number_under_a_learned_strategy(strategy: str) -> None:
+@pytest.mark.parametrize(
+    ("strategy", "shown"), [("auto", "area_code"), ("highest_contact_rate", "highest_contact_rate")]
+)
+def test_sticky_number_under_a_model_strategy(strategy: str, shown: str) -> None:
     # "auto" is what was asked, never what a response names as the strategy.
     c = chosen(choose([cand(1), cand(6, "212", "NY")], assignment_type=strategy,
                       preferred_ani_id=6))  # fmt: skip
-    assert (c.candidate.ani_id, c.match, c.assignment_type) == (6, "sticky", "highest_contact_rate")
+    assert (c.candidate.ani_id, c.match, c.assignment_type) == (6, "sticky", shown)
     assert c.requested_assignment_type == strategy
 
 
@@ -656,6 +658,6 @@ def test_a_minority_brand_still_gets_its_best_ranked_numbers() -> None:
         shortlist=ranking,
     )
     pool = CandidatePool([*unbranded, great_branded, local])
-    options = SelectionOptions("auto", use_branded=True, model=model)
+    options = SelectionOptions("highest_contact_rate", use_branded=True, model=model)
     got = choose_ani(prospect(), pool, {}, options, areas=fresh_areas(), rng=random.Random(0))
     assert isinstance(got, Choice) and got.candidate.ani_id == 9

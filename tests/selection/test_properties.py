@@ -107,6 +107,7 @@ def models(draw: st.DrawFn, ani_ids: list[int]) -> ContactModel | None:
             state: tuple(draw(st.lists(known, unique=True, max_size=4))) for state in STATES
         },
         age_days=draw(st.dictionaries(known, st.integers(0, 4))),
+        suspects=frozenset(draw(st.lists(known, max_size=4))),
     )
 
 

@@ -8,6 +8,7 @@ one pool stays correct while counters change underneath it.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -97,7 +98,9 @@ def model(
     }
     numbers = {c.ani_id: c for c in cands}
     params = LearnerParams(healthy_daily=30, warmup_days=2)
-    return fit(tallies, numbers, local, dict(state_of), params)  # type: ignore[arg-type]
+    fitted = fit(tallies, numbers, local, dict(state_of), params)  # type: ignore[arg-type]
+    # Some numbers suspected of a label, so ``auto`` exercises its suspects-last path too.
+    return replace(fitted, suspects=frozenset(rng.sample(sorted(numbers), 300)))
 
 
 def random_usage(cands: list[Candidate], rng: random.Random, capped_npas: set[str]
@@ -235,7 +238,7 @@ def test_learner_at_scale_uses_shortlists_and_stays_healthy(
     readable = {c.ani_id for c in cands if c.area_code in local}
     readable |= {*model.state_shortlists[state], *model.shortlist[:size]}
     usage: dict[int, Usage] = {}
-    o = SelectionOptions("auto", model=model)
+    o = SelectionOptions("highest_contact_rate", model=model)
     matches = set()
     for t in range(1800):
         got = choose_ani(p, pool, usage, o, areas=areas, rng=random.Random(t))

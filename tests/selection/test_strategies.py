@@ -236,18 +236,51 @@ class TestRandom:
         check(c, c.candidate.ani_id, "random", "any", False)
 
 
-class TestLearned:
-    """auto and highest_contact_rate: the learner (see test_learner.py), one level, no ladder."""
+class TestAuto:
+    """auto: the local-presence ladder, numbers suspected of a label last within each level."""
 
-    @pytest.mark.parametrize("strategy", ["auto", "highest_contact_rate"])
-    def test_local_first_without_evidence(self, areas: FakeAreas, strategy: str) -> None:
-        c = pick(*ALL, areas=areas, assignment_type=strategy)
+    def test_without_evidence_it_is_the_local_presence_rule(self, areas: FakeAreas) -> None:
+        c = pick(*ALL, areas=areas, assignment_type="auto")
+        check(c, 1, "area_code", "area_code", False)
+        assert c.requested_assignment_type == "auto"
+
+    def test_a_better_number_elsewhere_does_not_beat_local_presence(
+        self, areas: FakeAreas
+    ) -> None:
+        great = replace(ContactModel.empty(), quality={6: 3.0}, shortlist=(6,))
+        c = pick(1, 6, areas=areas, assignment_type="auto", model=great)
+        check(c, 1, "area_code", "area_code", False)
+
+    def test_a_suspect_is_skipped_while_its_level_has_another_number(
+        self, areas: FakeAreas
+    ) -> None:
+        # 1 and 9 share the prospect's area code; 1 (used less recently) is suspected.
+        suspect = replace(ContactModel.empty(), suspects=frozenset({1}))
+        nine = (cand(9, "561"),)
+        usage = {9: used(5, last=100.0)}
+        c = pick(1, 6, extra=nine, usage=usage, areas=areas, assignment_type="auto", model=suspect)
+        check(c, 9, "area_code", "area_code", False)
+        plain = pick(1, 6, extra=nine, usage=usage, areas=areas, assignment_type="area_code")
+        check(plain, 1, "area_code", "area_code", False)
+
+    def test_a_suspect_keeps_local_presence_when_it_is_the_only_local_number(
+        self, areas: FakeAreas
+    ) -> None:
+        suspect = replace(ContactModel.empty(), suspects=frozenset({1}))
+        c = pick(1, 6, areas=areas, assignment_type="auto", model=suspect)
+        check(c, 1, "area_code", "area_code", False)
+
+
+class TestLearned:
+    """highest_contact_rate: the learner (see test_learner.py), one level, no ladder."""
+
+    def test_local_first_without_evidence(self, areas: FakeAreas) -> None:
+        c = pick(*ALL, areas=areas, assignment_type="highest_contact_rate")
         check(c, 1, "highest_contact_rate", "area_code", False)
-        assert c.requested_assignment_type == strategy
 
     def test_a_better_shortlisted_number_beats_local_presence(self, areas: FakeAreas) -> None:
         great = replace(ContactModel.empty(), quality={6: 3.0}, shortlist=(6,))
-        c = pick(1, 6, areas=areas, assignment_type="auto", model=great)
+        c = pick(1, 6, areas=areas, assignment_type="highest_contact_rate", model=great)
         check(c, 6, "highest_contact_rate", "any", False)
 
     def test_match_is_reported_but_is_not_a_fallback(self, areas: FakeAreas) -> None:

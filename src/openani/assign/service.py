@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from pydantic import Field
 
+from openani.assign.holdout import arm_of
 from openani.assign.labels import labelled
 from openani.assign.models import (
     BATCH_RULES,
@@ -37,7 +38,7 @@ from openani.selection import (
     SelectionOptions,
     choose_ani,
 )
-from openani.selection.ladder import LEARNED
+from openani.selection.ladder import USES_MODEL, resolve_strategy
 from openani.store import campaigns as campaign_store
 from openani.store import selection as store
 from openani.store.claims import Claim, ClaimWriter
@@ -79,7 +80,7 @@ class _BatchEnvelope(Input):
 
 _UNDEFINED = "is not defined: served with the company's defaults"
 
-# A campaign without a default strategy gets the learner, which starts as local presence.
+# A campaign without a default strategy gets local presence that avoids suspected numbers.
 DEFAULT_STRATEGY: AssignmentType = "auto"
 
 
@@ -220,9 +221,14 @@ class NextAniService:
                 sticky_id = store.last_ani_for_prospect(conn, company.id, resolved.phone.number)
         default = cast("AssignmentType", campaign.default_assignment_type or DEFAULT_STRATEGY)
         strategy = request.assignment_type or default
-        learned = strategy in LEARNED or (strategy == "tfn" and default in LEARNED)
+        arm = None
+        if strategy == "auto":
+            arm = arm_of(company.id, resolved.phone.number, defaults.holdout_share)
+        # The holdout arm gets the plain local-presence rule: no model, nothing reordered.
+        rule = resolve_strategy(strategy, resolved.prospect) if arm == "holdout" else strategy
+        learned = rule in USES_MODEL or (rule == "tfn" and default in USES_MODEL)
         options = SelectionOptions(
-            assignment_type=strategy,
+            assignment_type=rule,
             default_assignment_type=default,
             model=await self._learning.current(company.id, defaults.time_zone, now)
             if learned
@@ -250,7 +256,7 @@ class NextAniService:
                 raise NoAvailableAni(
                     message, reason=choice.code or "no_inventory", groups=groups
                 ).with_counts(counts)
-            choice = labelled(choice, strategy)
+            choice = labelled(choice, strategy, resolved.prospect)
             candidate = choice.candidate
             # Counted here at once, so requests choosing while this claim is being written see
             # the number as just used; the database's answer below replaces the guess.
@@ -274,7 +280,8 @@ class NextAniService:
                     match=choice.match,
                     fallback=choice.fallback,
                     over_cap=choice.over_cap,
-                    stats_keys=_stats_keys(campaign, candidate, resolved),
+                    arm=arm,
+                    stats_keys=_stats_keys(campaign, candidate, resolved, arm),
                 )
             )
             if counters is None:
@@ -317,7 +324,7 @@ def _row_id(raw: Any, index: int) -> str | int:
 
 
 def _stats_keys(
-    campaign: CampaignConfig, candidate: Candidate, resolved: ResolvedProspect
+    campaign: CampaignConfig, candidate: Candidate, resolved: ResolvedProspect, arm: str | None
 ) -> tuple[tuple[str, str, str | None], ...]:
     ani = candidate.country_code + candidate.number
     keys: list[tuple[str, str, str | None]] = [
@@ -328,6 +335,8 @@ def _stats_keys(
     prospect = resolved.prospect
     if prospect.area_code:
         keys.append(("area", prospect.area_code, resolved.phone.state))
+    if arm is not None:
+        keys.append(("arm", arm, None))
     return tuple(keys)
 
 

@@ -79,6 +79,28 @@ async def ani_stats(request: Request) -> Response:
     )
 
 
+async def experiment(request: Request) -> Response:
+    body = context_of(request).stats.experiment(company_of(request), request.query_params)
+    return JSONResponse(body)
+
+
+class ArmFigures(Output):
+    assigned: int
+    dials: int
+    contacts: int
+    contact_rate: float | None
+    contact_rate_95: list[float] | None
+
+
+class ExperimentReport(Output):
+    window: dict[str, str]
+    holdout_share: float
+    arms: dict[str, ArmFigures]
+    uplift: float | None
+    uplift_95: list[float] | None
+    significant: bool
+
+
 def _grouped(
     dimension: str, *, by_state: bool, label: str
 ) -> Callable[[Request], Awaitable[Response]]:
@@ -119,6 +141,16 @@ OPERATIONS = [
             QueryParam("status", {"type": "string", "enum": ["active", "paused"]}),
         ),
         responses={200: _page("AniStatsPage", AniFigures), **ERROR_RESPONSES},
+    ),
+    Operation(
+        "GET",
+        "/dialer/stats/experiment",
+        "The default strategy against its holdout: contact rate per arm with 95% intervals, "
+        "and the uplift (percent) with its interval and whether it is significant",
+        experiment,
+        "stats",
+        query=_WINDOW_PARAMS,
+        responses={200: ExperimentReport, **ERROR_RESPONSES},
     ),
     *(
         Operation(

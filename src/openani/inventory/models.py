@@ -265,6 +265,7 @@ Automation = Literal["auto", "recommend"]
 RestDays = Annotated[int, Field(ge=1, le=365)]
 ProbationDays = Annotated[int, Field(ge=0, le=365)]
 Share = Annotated[float, Field(ge=0, le=1)]
+HoldoutShare = Annotated[float, Field(ge=0, le=0.5)]
 UnknownCampaign = Literal["serve", "reject"]
 
 
@@ -289,6 +290,11 @@ class CompanySettingsUpdate(Input):
         "/dialer/next for a campaign that is not defined: serve (create it with the company's "
         "defaults, marked auto_created; the default) or reject (404)"
     )
+    holdout_share: HoldoutShare = optional(
+        "Share of prospects (0-0.5) whose default-strategy calls get the plain local-presence "
+        "rule instead, to measure the default's uplift (GET /dialer/stats/experiment); 0 turns "
+        "the holdout off"
+    )
 
 
 class CompanySettings(Output):
@@ -304,6 +310,7 @@ class CompanySettings(Output):
     max_resting_share: float
     probation_days: int
     unknown_campaign: UnknownCampaign
+    holdout_share: float
 
 
 # ANI pause, re-activation, remediation

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
@@ -137,6 +137,8 @@ class LearningService:
             backoff=p.volume_backoff,
         )
         model = fit(e.tallies, e.numbers, e.areas_local, e.area_states, p, volumes)
+        signals = detect_burned(e.tallies, e.numbers, e.areas_local, e.area_states, p, self.burn)
+        model = replace(model, suspects=frozenset(s.ani_id for s in signals))
         cached = self._models.get(company_id)
         if cached is None or cached[1] <= today:  # a late refit never replaces a newer day's
             self._models[company_id] = (time.monotonic(), today, model)

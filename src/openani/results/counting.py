@@ -13,7 +13,7 @@ from typing import Literal
 
 # What happened on the line, as a disposition may declare it.
 Category = Literal["human", "voicemail", "no_answer", "busy", "blocked", "invalid_number", "other"]
-Dimension = Literal["ani", "campaign", "area", "ani_campaign", "ani_area", "agent"]
+Dimension = Literal["ani", "campaign", "area", "ani_campaign", "ani_area", "agent", "arm"]
 
 # Carriers' analytics treat answered calls shorter than this as a spam signal.
 SHORT_CALL_S = 10
@@ -51,6 +51,7 @@ class CountedResult:
     duration_s: int | None
     classification: Classification
     agent: str | None = None
+    arm: str | None = None  # the default strategy's experiment arm of the call, if any
 
 
 StatsKey = tuple[Dimension, str, str]  # (dimension, key, day)
@@ -86,6 +87,8 @@ def keys_of(result: CountedResult) -> list[StatsKey]:
         keys.append(("ani_area", ani_area_key(result.ani, result.area_code), result.day))
     if result.agent:
         keys.append(("agent", result.agent, result.day))
+    if result.arm:
+        keys.append(("arm", result.arm, result.day))
     return keys
 
 

@@ -120,6 +120,7 @@ def counted(values: Mapping[str, Any]) -> CountedResult:
             values["counted_contact"], values["counted_success"], values["counted_category"]
         ),
         agent=values["agent_id"],
+        arm=values.get("arm"),
     )
 
 
@@ -300,6 +301,9 @@ class ResultIngest:
             existing = store.existing_results(
                 tx, company.id, [row["call_id"] for _, row in prepared]
             )
+            arms = store.prospect_arms(
+                tx, company.id, [row["prospect_phone"] for _, row in prepared]
+            )
             inserts: dict[str, dict[str, Any]] = {}
             updates: dict[int, dict[str, Any]] = {}
             delta = StatsDelta.empty()
@@ -317,6 +321,10 @@ class ResultIngest:
                 if before is None and call_id in existing:
                     row_id, before = existing[call_id]
                     before = updates.get(row_id, before)
+                # A re-disposition stays in the arm the call was first counted in.
+                row["arm"] = (
+                    before["arm"] if before is not None else arms.get(row["prospect_phone"])
+                )
                 if before is None:
                     inserts[call_id] = row
                     delta.add(counted(row))

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from openani.errors import ValidationFailed
 from openani.inventory.status import effective_status, status_view
+from openani.results.experiment import ArmCounts, report
+from openani.store import companies as company_store
 from openani.store import stats as store
 from openani.store.companies import Company
 from openani.store.engine import Database
@@ -193,6 +195,24 @@ class StatsService:
             for row in rows
         ]
         return total, items
+
+    def experiment(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
+        """The default strategy against its holdout over the window (see results/experiment)."""
+        _check_known(query, ())
+        window = parse_window(query, company.time_zone)
+        with self._db.read() as conn:
+            rows = store.grouped_stats(
+                conn, company.id, window, dimension="arm", by_state=False, after=None,
+                limit=8,  # two arms; a few more would only be names from a later version
+            )  # fmt: skip
+            share = company_store.company_settings(conn, company.id)["holdout_share"]
+        found = {row.key: ArmCounts(row.assigned, row.dials, row.contacts) for row in rows}
+        empty = ArmCounts(0, 0, 0)
+        return {
+            "window": _window_body(window),
+            "holdout_share": share,
+            **report(found.get("default", empty), found.get("holdout", empty)),
+        }
 
     def grouped(
         self,

@@ -14,8 +14,11 @@ from .pool import Cell, Segment
 from .types import AreaCodeMap, AssignmentType, Match, Prospect
 
 PickMode = Literal["lru", "uniform", "learned"]
-# Strategies served by the learner (``selection.learner``) instead of a ladder of levels.
-LEARNED: frozenset[str] = frozenset({"auto", "highest_contact_rate"})
+# The strategy served by the learner (``selection.learner``) instead of a ladder of levels.
+LEARNED: frozenset[str] = frozenset({"highest_contact_rate"})
+# Strategies that read the company's fitted ``ContactModel``: the learner, and ``auto``, which
+# walks the local-presence ladder but takes numbers the model suspects of a label last.
+USES_MODEL: frozenset[str] = frozenset({"auto", "highest_contact_rate"})
 
 
 class Level(NamedTuple):
@@ -27,18 +30,24 @@ class Level(NamedTuple):
     distance_km: float | None = None
 
 
-def resolve_strategy(requested: AssignmentType | None, prospect: Prospect) -> AssignmentType:
-    """``None``: the campaign default was not resolved upstream; apply the local-presence rule."""
-    if requested is not None:
-        return requested
+def local_strategy(prospect: Prospect) -> AssignmentType:
+    """The local-presence rule: the ZIP's area codes when the prospect has a ZIP, else its own."""
     return "zip" if prospect.zip_area_codes else "area_code"
+
+
+def resolve_strategy(requested: AssignmentType | None, prospect: Prospect) -> AssignmentType:
+    """The ladder to walk. ``None`` (the campaign default was not resolved upstream) and ``auto``
+    walk the local-presence ladder; ``auto`` also reorders within a level (see policy)."""
+    if requested is None or requested == "auto":
+        return local_strategy(prospect)
+    return requested
 
 
 def tfn_fallback(default: AssignmentType | None, prospect: Prospect) -> AssignmentType:
     # A tfn default would loop back onto the (exhausted) toll-free level, so it counts as absent.
     if default is None or default == "tfn":
-        return "zip" if prospect.zip_area_codes else "area_code"
-    return default
+        return local_strategy(prospect)
+    return resolve_strategy(default, prospect)
 
 
 def ladder(
@@ -98,7 +107,7 @@ def _levels(
         )  # fmt: skip
     elif strategy == "random":
         yield Level("random", "any", first_fallback, rest_cells(seg, visited), "uniform")
-    else:  # auto, highest_contact_rate: one marker level, the learner scores the candidates
+    else:  # highest_contact_rate: one marker level, the learner scores the candidates
         yield Level("highest_contact_rate", "any", first_fallback, [], "learned")
 
 

@@ -120,6 +120,9 @@ class ContactModel:
     evidence: int = 0  # dials behind the model, for reports
     # Healthy daily volumes learnt per number (selection/capacity.py); absent: healthy_daily.
     volumes: Mapping[int, int] = field(default_factory=dict)
+    # Numbers whose contact rate collapsed (``burn.detect_burned`` at fit time): ``auto`` takes
+    # them only when every other number of the same ladder level is capped.
+    suspects: frozenset[int] = frozenset()
     # Per segment of a candidate pool, the rankings' candidates that belong to it: the same for
     # every call until the model is refitted, so filtered once (see policy._listed).
     memo: dict[object, tuple[Candidate, ...]] = field(

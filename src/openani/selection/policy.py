@@ -82,6 +82,8 @@ def choose_ani(
 
     requested = options.assignment_type
     strategy = resolve_strategy(requested, prospect)
+    # Only ``auto`` (directly, or as the default behind tfn) gets a model on the ladder path.
+    avoid = options.model.suspects if options.model is not None else frozenset()
     get = usage.get
     if options.preferred_ani_id is not None:
         sticky = _sticky(pool, options, country, None if brand_ignored else want, get)
@@ -122,6 +124,8 @@ def choose_ani(
         lru = mode == "lru"
         if not lru:
             chosen = _pick_uniform(seg.all, cells, get, rng)
+        elif avoid:
+            chosen = _pick_lru_suspects_last(cells, get, winners, avoid)
         elif winners is None:
             chosen = _pick_lru(cells, get)
         else:
@@ -358,6 +362,40 @@ def _pick_lru_remembered(
         if winner is not None:
             best.append(winner)
     return _pick_lru((tuple(best),), get)
+
+
+def _pick_lru_suspects_last(
+    cells: Iterable[Cell],
+    get: UsageGetter,
+    winners: CellWinnerMemo | None,
+    suspects: frozenset[int],
+) -> Candidate | None:
+    """``_pick_lru`` among the level's numbers not suspected of a label; a suspect only when
+    every other number of the level is capped, so local presence is never given up for it.
+
+    A cell's LRU winner that is no suspect is also the cell's best non-suspect, so the memo
+    still serves; only a cell whose winner is suspected is scanned again without its suspects.
+    """
+    clean: list[Candidate] = []
+    any_: list[Candidate] = []
+    for cell in cells:
+        if winners is None:
+            winner = _pick_lru((cell,), get)
+        else:
+            known, winner = winners.winner(cell)
+            if not known:
+                winner = _pick_lru((cell,), get)
+                winners.remember(cell, winner)
+        if winner is None:
+            continue
+        any_.append(winner)
+        if winner.ani_id in suspects:
+            other = _pick_lru((tuple(c for c in cell if c.ani_id not in suspects),), get)
+            if other is not None:
+                clean.append(other)
+        else:
+            clean.append(winner)
+    return _pick_lru((tuple(clean or any_),), get)
 
 
 def _pick_least_used(cells: Iterable[Cell], get: UsageGetter) -> Candidate:

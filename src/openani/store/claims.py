@@ -49,10 +49,10 @@ _CLAIM = """
 _LOG = """
     INSERT INTO assignments
         (company_id, campaign_id, ani_id, prospect_phone, prospect_country_code, prospect_zip,
-         requested_assignment_type, assignment_type, match, fallback, over_cap, created_at)
+         requested_assignment_type, assignment_type, match, fallback, over_cap, arm, created_at)
     VALUES (:company_id, :campaign_id, :ani_id, :prospect_phone, :prospect_country_code,
             :prospect_zip, :requested_assignment_type, :assignment_type, :match, :fallback,
-            :over_cap, :now)
+            :over_cap, :arm, :now)
 """
 
 
@@ -75,6 +75,7 @@ class Claim:
     match: str
     fallback: bool
     over_cap: bool
+    arm: str | None = None  # the default strategy's experiment arm, "default" or "holdout"
     # Where the assignment counts in daily_stats (see schema.daily_stats for the keys).
     stats_keys: tuple[tuple[str, str, str | None], ...] = ()  # (dimension, key, state)
 
@@ -239,6 +240,7 @@ class ClaimWriter:
             "match": claim.match,
             "fallback": claim.fallback,
             "over_cap": claim.over_cap,
+            "arm": claim.arm,
         }
 
 

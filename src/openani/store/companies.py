@@ -136,6 +136,7 @@ SETTINGS_COLUMNS = (
     "max_resting_share",
     "probation_days",
     "unknown_campaign",
+    "holdout_share",
 )
 
 

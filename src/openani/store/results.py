@@ -14,7 +14,7 @@ RESULT_COLUMNS = (
     "call_id", "campaign", "agent_id", "ani", "ani_country_code", "ani_id", "dispo",
     "dispo_lookup", "disposition_id", "prospect_phone", "prospect_area_code", "prospect_state",
     "call_at", "call_day", "call_type", "duration_s", "zip", "lead_created", "attempts", "skill",
-    "lead_source", "kpis", "counted_contact", "counted_success", "counted_category",
+    "lead_source", "kpis", "counted_contact", "counted_success", "counted_category", "arm",
 )  # fmt: skip
 
 _STATS_COUNTERS = (
@@ -96,6 +96,23 @@ def existing_results(
             values = dict(zip(RESULT_COLUMNS, row[1:], strict=True))
             found[values["call_id"]] = (row[0], _read(tx, values))
     return found
+
+
+def prospect_arms(
+    tx: RawTransaction, company_id: int, prospect_phones: Iterable[str]
+) -> dict[str, str]:
+    """The experiment arm of each prospect's latest assignment that has one."""
+    found: dict[str, tuple[int, str]] = {}
+    for chunk in _chunks(sorted(set(prospect_phones))):
+        placeholders, params = tx.in_list("p", chunk)
+        for phone, row_id, arm in tx.fetchall(
+            "SELECT prospect_phone, id, arm FROM assignments WHERE company_id = :company_id "
+            f"AND prospect_phone IN ({placeholders}) AND arm IS NOT NULL",
+            {"company_id": company_id, **params},
+        ):
+            if phone not in found or row_id > found[phone][0]:
+                found[phone] = (row_id, arm)
+    return {phone: arm for phone, (_, arm) in found.items()}
 
 
 def results_with_dispo_lookups(

@@ -96,6 +96,9 @@ companies = Table(
     # /dialer/next for a campaign that is not defined: "serve" (create it with the company's
     # defaults, marked auto_created) or "reject" (404).
     Column("unknown_campaign", String(8), nullable=False, server_default="serve"),
+    # Share of prospects whose default-strategy (auto) calls go to the plain local-presence
+    # rule instead, so the default's uplift can be measured on the company's own traffic.
+    Column("holdout_share", Float, nullable=False, server_default="0.05"),
     # Bumped by every change that alters which ANIs /dialer/next may pick, so each server
     # process knows when its in-memory pool is stale.
     Column("inventory_version", Integer, nullable=False, server_default="0"),
@@ -230,6 +233,8 @@ assignments = Table(
     Column("match", String(16), nullable=False),
     Column("fallback", Boolean, nullable=False),
     Column("over_cap", Boolean, nullable=False),
+    # For calls of the default strategy: "default" or "holdout" (the plain local-presence rule).
+    Column("arm", String(8), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Index("ix_assignments_company_prospect", "company_id", "prospect_phone", "id"),
     Index("ix_assignments_ani_created", "ani_id", "created_at"),
@@ -270,6 +275,8 @@ dial_results = Table(
     Column("counted_contact", Boolean, nullable=False),
     Column("counted_success", Boolean, nullable=False),
     Column("counted_category", String(16), nullable=True),
+    # The experiment arm of the call's assignment (the prospect's latest one with an arm).
+    Column("arm", String(8), nullable=True),
     Column("received_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     UniqueConstraint("company_id", "call_id"),
@@ -294,8 +301,9 @@ dial_results = Table(
 # Counters per company, dimension and local day, maintained as results and assignments arrive.
 # One table for every dimension, so one upsert and one query path serve them all. Keys:
 # ani "+15615550100"; campaign "c123"; area "561" (the prospect's area code, with its state);
-# ani_campaign "c123|+15615550100", for per-number statistics of one campaign; agent "agent7"
-# (the result's agent_id).
+# ani_campaign "c123|+15615550100", for per-number statistics of one campaign; ani_area
+# "+15615550100|561" (the learner's evidence); agent "agent7" (the result's agent_id); arm
+# "default" or "holdout" (calls of the default strategy, by experiment arm).
 daily_stats = Table(
     "daily_stats",
     metadata,

@@ -23,6 +23,7 @@ class CompanyDefaults:
     nearest_radius_km: float
     inventory_version: int
     unknown_campaign: str = "serve"
+    holdout_share: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ def company_defaults(conn: Connection, company_id: int) -> CompanyDefaults:
             companies.c.nearest_radius_km,
             companies.c.inventory_version,
             companies.c.unknown_campaign,
+            companies.c.holdout_share,
         ).where(companies.c.id == company_id)
     ).one()
     return CompanyDefaults(*row)
