@@ -55,7 +55,16 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 
 from .run import CALLING_SECONDS, DAY_START, RunResult, business_time, simulate, table
-from .world import HOURS_PER_DAY, Ani, Reputation, Scenario, World, build_world, scenarios
+from .world import (
+    HOURS_PER_DAY,
+    Ani,
+    Reputation,
+    Scenario,
+    World,
+    build_world,
+    draw_scenario,
+    scenarios,
+)
 
 TIME_ZONE = "America/New_York"
 EPOCH = datetime(2026, 1, 5)  # a Monday; business day 0 starts here (local midnight)
@@ -604,6 +613,9 @@ def run_strategies(
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--scenario", default="baseline")
+    ap.add_argument(
+        "--world", type=int, default=None, help="a drawn world of the family instead of --scenario"
+    )
     ap.add_argument("--days", type=int, default=3, help="business days")
     ap.add_argument("--calls-per-day", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
@@ -624,9 +636,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     available = scenarios(args.days, args.calls_per_day)
-    if args.scenario not in available:
+    if args.world is not None:
+        scenario = draw_scenario(args.world, args.days, args.calls_per_day)
+    elif args.scenario not in available:
         ap.error(f"unknown scenario {args.scenario!r}; choose from {', '.join(available)}")
-    scenario = available[args.scenario]
+    else:
+        scenario = available[args.scenario]
     strategies = [s for s in args.strategy.split(",") if s]
     references = [p for p in args.reference.split(",") if p]
 

@@ -165,16 +165,18 @@ class AreaCodePolicy(CorePolicy):
 
 
 class LearnerPolicy(CorePolicy):
-    """The product's default: ``auto`` with its burned-number automation, as the service runs it.
+    """The product's default: ``auto`` with the default burned-number automation (recommend).
 
     Every simulated hour the model is refitted from the day tallies (the service refits from its
     statistics on a timer) and the detector runs; its suspects are taken last within their
-    ladder level, and flagged numbers rest for ``rest_days`` unless ``max_resting_share`` of the
-    pool already rests, come back on probation and are watched.
+    ladder level. With ``automation = "auto"`` flagged numbers also rest for ``rest_days``
+    unless ``max_resting_share`` of the pool already rests, come back on probation and are
+    watched.
     """
 
     name = "learner"
     assignment_type = "auto"
+    automation = "recommend"
     daily_cap = 75  # the company default
     window_days = 14  # tallies older than this are not read (their weight is < 5%)
     rest_days = 7
@@ -249,6 +251,8 @@ class LearnerPolicy(CorePolicy):
                 self.flags.append((self.day, a))
         self.suspects = suspects
         self.options = replace(self.options, model=replace(model, suspects=suspects))
+        if self.automation != "auto":
+            return
         limit = int(self.max_resting_share * len(self.numbers))
         rested = False
         for s in signals:
@@ -276,6 +280,13 @@ class LearnerPolicy(CorePolicy):
             row = self.tallies[key] = [0, 0]
         row[0] += 1
         row[1] += answered
+
+
+class RestingLearnerPolicy(LearnerPolicy):
+    """``auto`` with ``automation = "auto"``: flagged numbers are rested, not only taken last."""
+
+    name = "learner_rest"
+    automation = "auto"
 
 
 class HighestRatePolicy(LearnerPolicy):
@@ -463,6 +474,7 @@ POLICIES: dict[str, type[Policy]] = {
     "area_code": AreaCodePolicy,
     "greedy_best": GreedyBestPolicy,
     "learner": LearnerPolicy,
+    "learner_rest": RestingLearnerPolicy,
     "highest_rate": HighestRatePolicy,
     "oracle_healthy": HealthyOraclePolicy,
     "oracle_probe": ProbingOraclePolicy,

@@ -75,11 +75,12 @@ def test_a_number_whose_contacts_collapse_is_rested_and_not_shown(api: Api) -> N
     assert history["items"][0]["to"] == "resting" and history["items"][0]["actor"] == "detector"
 
 
-def _burn_one(api: Api) -> None:
+def _burn_one(api: Api, automation: str = "auto") -> None:
     """A week of equal results, then today one number's contacts collapse."""
     _setup(api)
     # Two numbers: the default share of 20% would let none rest (it rounds down).
-    assert api.put("/dialer/settings", {"max_resting_share": 0.5}).status_code == 200
+    settings = {"max_resting_share": 0.5, "automation": automation}
+    assert api.put("/dialer/settings", settings).status_code == 200
     today = datetime.now(NY).replace(hour=9, minute=0, second=0, microsecond=0)
     for days_ago in range(1, 8):
         day = today - timedelta(days=days_ago)
@@ -87,6 +88,24 @@ def _burn_one(api: Api) -> None:
         _report(api, BURNED, day, 40, 10)
     _report(api, STEADY, today, 60, 15)
     _report(api, BURNED, today, 60, 1)
+
+
+def test_by_default_a_collapsed_number_is_suspected_and_the_default_strategy_avoids_it(
+    api: Api,
+) -> None:
+    _burn_one(api, automation="recommend")
+    assert api.put("/dialer/settings", {"holdout_share": 0}).status_code == 200
+    report = api.post("/dialer/anis/health-check").json()
+    assert [(c["number"], c["to"]) for c in report["changes"]] == [(BURNED, "suspected_label")]
+    shown = [
+        api.post("/dialer/next", {"outbound_campaign": "c1", "prospect_phone": "2127778888"})
+        for _ in range(6)
+    ]
+    # Still in rotation, but taken last: its peer in the same area code is never capped here.
+    assert {r.json()["ani"] for r in shown} == {STEADY}
+    asked = api.post("/dialer/next", {"outbound_campaign": "c1", "prospect_phone": "2127778888",
+                                      "assignment_type": "area_code"})  # fmt: skip
+    assert asked.json()["ani"] == BURNED  # the plain rule rotates onto it
 
 
 def test_the_timer_checks_every_company_without_being_asked(

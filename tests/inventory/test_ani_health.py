@@ -42,8 +42,9 @@ class Pool:
             self.anis.create(
                 self.company, {"country_code": "+1", "number": number, "inbound_group_id": "g"}
             )
-        if settings:
-            CompanySettingsService(db).update(self.company, settings)
+        # These tests are about resting, which is not the company default (recommend).
+        settings = {"automation": "auto", **settings}
+        CompanySettingsService(db).update(self.company, settings)
         with db.read() as conn:
             rows = conn.execute(
                 select(anis.c.number, anis.c.id).where(anis.c.company_id == self.company.id)

@@ -16,7 +16,7 @@ from openani.learning import service as learning_service
 from openani.learning.service import LearningService, tallies_from_rows
 from openani.results.service import ResultIngest
 from openani.selection.learner import ContactModel, DayTally
-from openani.store import ani_status
+from openani.store import ani_status, companies
 from openani.store.engine import Database
 from openani.store.selection import selectable_anis
 from tests.conftest import Tenant
@@ -92,12 +92,14 @@ def test_the_number_with_more_contacts_is_preferred_until_its_healthy_volume(
         day = NOW - timedelta(days=days_ago)
         report(db, tenant, GOOD, day, dials=40, contacts=16)
         report(db, tenant, POOR, day, dials=40, contacts=2)
-    first = call(service, tenant, NOW)
+    learner = {"assignment_type": "highest_contact_rate"}
+    first = call(service, tenant, NOW, **learner)
     assert first["ani"] == GOOD
     assert first["assignment_type"] == "highest_contact_rate"
-    assert first["requested_assignment_type"] is None
+    assert first["requested_assignment_type"] == "highest_contact_rate"
     assert first["match"] == "area_code"
-    shown = [call(service, tenant, NOW + timedelta(seconds=i))["ani"] for i in range(1, 60)]
+    later = [NOW + timedelta(seconds=i) for i in range(1, 60)]
+    shown = [call(service, tenant, moment, **learner)["ani"] for moment in later]
     # 50 dials a day is the learner's healthy volume: the good number takes exactly that.
     assert [first["ani"], *shown].count(GOOD) == 50
     assert shown[-9:] == [POOR] * 9
@@ -113,7 +115,10 @@ def test_a_number_that_fills_its_volume_gets_more_until_the_detector_flags_it(
     good = _ani_id(db, tenant, GOOD)
     model = LearningService(db).model(tenant.company.id, "America/New_York", NOW)
     assert dict(model.volumes) == {good: 56}
-    shown = [call(service, tenant, NOW + timedelta(seconds=i))["ani"] for i in range(60)]
+    moments = [NOW + timedelta(seconds=i) for i in range(60)]
+    shown = [
+        call(service, tenant, m, assignment_type="highest_contact_rate")["ani"] for m in moments
+    ]
     assert shown.count(GOOD) == 56 and shown[-4:] == [POOR] * 4
 
     # A rest by hand says nothing about capacity; the detector's flag today does: back to 90%
@@ -146,6 +151,23 @@ def test_a_collapsed_number_is_flagged_and_a_steady_one_is_not(
     assert checked == 2
     assert [s.ani_id for s in signals] == [_ani_id(db, tenant, POOR)]
     assert signals[0].observed == 1 and signals[0].expected > 10
+
+
+def test_auto_takes_a_suspected_number_last(db: Database, tenant: Tenant) -> None:
+    service = setup(db, tenant)
+    with db.write() as conn:  # every prospect in the default arm: the holdout gets plain LRU
+        companies.update_company_settings(conn, tenant.company.id, {"holdout_share": 0.0})
+    for days_ago in range(1, 8):
+        day = NOW - timedelta(days=days_ago)
+        report(db, tenant, GOOD, day, dials=40, contacts=10)
+        report(db, tenant, POOR, day, dials=40, contacts=10)
+    report(db, tenant, GOOD, NOW, dials=60, contacts=15)
+    report(db, tenant, POOR, NOW, dials=60, contacts=1)
+    model = LearningService(db).model(tenant.company.id, "America/New_York", NOW)
+    assert model.suspects == {_ani_id(db, tenant, POOR)}
+    picks = [call(service, tenant, NOW + timedelta(seconds=i)) for i in range(4)]
+    assert [p["ani"] for p in picks] == [GOOD] * 4
+    assert {p["assignment_type"] for p in picks} == {"area_code"}
 
 
 def test_results_of_another_company_teach_nothing(

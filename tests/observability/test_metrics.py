@@ -55,7 +55,7 @@ def test_requests_by_route_and_status(client: TestClient, api: Api) -> None:
                  le="+Inf") == 3  # fmt: skip
     assert delta("openani_http_requests_total", route="unmatched", method="GET",
                  status="404") == 1  # fmt: skip
-    assert delta("openani_picks_total", assignment_type="highest_contact_rate", match="area_code",
+    assert delta("openani_picks_total", assignment_type="area_code", match="area_code",
                  fallback="false") == 3  # fmt: skip
 
 

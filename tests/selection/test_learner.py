@@ -612,7 +612,10 @@ def test_match_reporting(cands: list[Candidate], p: Prospect, match: str) -> Non
 
 def test_tfn_with_a_learned_default() -> None:
     cands = [cand(1), cand(6, "212", "NY"), cand(7, "800")]
-    opts: dict[str, Any] = {"assignment_type": "tfn", "default_assignment_type": "highest_contact_rate"}
+    opts: dict[str, Any] = {
+        "assignment_type": "tfn",
+        "default_assignment_type": "highest_contact_rate",
+    }
     c = chosen(choose(cands, **opts))
     assert (c.candidate.ani_id, c.assignment_type, c.match, c.fallback) == (7, "tfn", "tfn", False)
     c = chosen(choose(cands, {7: used(75)}, **opts))

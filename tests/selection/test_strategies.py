@@ -244,9 +244,7 @@ class TestAuto:
         check(c, 1, "area_code", "area_code", False)
         assert c.requested_assignment_type == "auto"
 
-    def test_a_better_number_elsewhere_does_not_beat_local_presence(
-        self, areas: FakeAreas
-    ) -> None:
+    def test_a_better_number_elsewhere_does_not_beat_local_presence(self, areas: FakeAreas) -> None:
         great = replace(ContactModel.empty(), quality={6: 3.0}, shortlist=(6,))
         c = pick(1, 6, areas=areas, assignment_type="auto", model=great)
         check(c, 1, "area_code", "area_code", False)

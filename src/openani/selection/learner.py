@@ -62,7 +62,7 @@ class LearnerParams:
     # backs off to this share of its busiest day when it is flagged (see selection/capacity.py).
     volume_step: int = 2
     volume_backoff: float = 0.9
-    warmup_days: int = 3  # a new number's healthy volume ramps up over this many days
+    warmup_days: int = 0  # a new number's healthy volume ramps up over this many days (0: none)
     shortlist_size: int = 64  # how far down the company-wide ranking a choice reads
 
     def __post_init__(self) -> None:

@@ -32,6 +32,12 @@ class ApiKeyRecord:
     last_used_at: datetime | None
 
 
+# Burned numbers are flagged and taken last by the default strategy, not rested: a hard rest
+# takes capacity away, which cost up to 5% of contacts against plain local rotation on drawn
+# worlds with scarce inventory (docs/default-strategy.md). Companies may choose "auto".
+DEFAULT_AUTOMATION = "recommend"
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -39,7 +45,11 @@ def _now() -> datetime:
 def create_company(conn: Connection, name: str) -> Company:
     guid = str(uuid.uuid4())
     company_id = conn.execute(
-        insert(companies).values(guid=guid, name=name, created_at=_now()).returning(companies.c.id)
+        insert(companies)
+        # Explicit: SQLite cannot change a column default without rebuilding the table, so a
+        # database created before 0010 still carries the old default ("auto").
+        .values(guid=guid, name=name, created_at=_now(), automation=DEFAULT_AUTOMATION)
+        .returning(companies.c.id)
     ).scalar_one()
     return Company(id=company_id, guid=guid, name=name, time_zone="America/New_York")
 

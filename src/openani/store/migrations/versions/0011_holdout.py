@@ -1,4 +1,5 @@
-"""The default strategy's built-in holdout: a company share, and the arm of each call.
+"""The default strategy's built-in holdout (a company share, and the arm of each call), and
+burned numbers flagged rather than rested for new companies.
 
 Revision ID: 0011_holdout
 Revises: 0010_i17
@@ -17,6 +18,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # New companies flag burned numbers instead of resting them (store/companies.py says why);
+    # existing companies keep what they have. SQLite would need a table rebuild to change a
+    # default, so there the value is written explicitly when a company is created.
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE companies ALTER COLUMN automation SET DEFAULT 'recommend'")
     with op.batch_alter_table("companies") as batch:
         batch.add_column(
             sa.Column("holdout_share", sa.Float(), nullable=False, server_default="0.05")
@@ -30,6 +36,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch rebuild of a table that other
     # tables point at fails with foreign keys on.
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE companies ALTER COLUMN automation SET DEFAULT 'auto'")
     for table, column in (
         ("dial_results", "arm"),
         ("assignments", "arm"),
