@@ -80,8 +80,9 @@ async def ani_stats(request: Request) -> Response:
 
 
 async def experiment(request: Request) -> Response:
-    body = context_of(request).stats.experiment(company_of(request), request.query_params)
-    return JSONResponse(body)
+    return await json_in_worker(
+        context_of(request).stats.experiment, company_of(request), request.query_params
+    )
 
 
 class ArmFigures(Output):

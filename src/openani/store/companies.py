@@ -47,7 +47,7 @@ def create_company(conn: Connection, name: str) -> Company:
     company_id = conn.execute(
         insert(companies)
         # Explicit: SQLite cannot change a column default without rebuilding the table, so a
-        # database created before 0010 still carries the old default ("auto").
+        # database created before migration 0011 still carries the old default ("auto").
         .values(guid=guid, name=name, created_at=_now(), automation=DEFAULT_AUTOMATION)
         .returning(companies.c.id)
     ).scalar_one()

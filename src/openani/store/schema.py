@@ -87,9 +87,9 @@ companies = Table(
     Column("hourly_cap", Integer, nullable=True),
     Column("cap_mode", String(8), nullable=False, server_default="soft"),
     Column("nearest_radius_km", Float, nullable=False, server_default="250"),
-    # Burned numbers: "auto" rests them, "recommend" (the default since 0010) only flags them,
-    # and the default strategy then takes them last; how long a rest lasts, how much of the
-    # pool may rest at once, how long a rested number is watched afterwards.
+    # Burned numbers: "auto" rests them, "recommend" (the default since migration 0011) only
+    # flags them, and the default strategy then takes them last; how long a rest lasts, how
+    # much of the pool may rest at once, how long a rested number is watched afterwards.
     Column("automation", String(16), nullable=False, server_default="recommend"),
     Column("rest_days", Integer, nullable=False, server_default="7"),
     Column("max_resting_share", Float, nullable=False, server_default="0.2"),
