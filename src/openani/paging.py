@@ -16,6 +16,36 @@ from openani.errors import ValidationFailed
 
 MAX_PAGE = 1000
 DEFAULT_PAGE = 100
+# Row ids are PostgreSQL integers; no cursor this API returns names a larger one.
+MAX_ROW_ID = 2**31 - 1
+NOT_A_CURSOR = "is not a cursor returned by this API"
+
+
+def whole_number(field: str, text: str, low: int, high: int) -> int:
+    """``text`` as a whole number within [low, high], or ValidationFailed naming ``field``.
+
+    ASCII digits only: str.isdigit() also accepts superscripts and other scripts' digits, which
+    int() then refuses; and the length is checked before int() is asked to read 5,000 digits.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
+        raise ValidationFailed({field: f"must be a whole number between {low} and {high}"})
+    value = int(text)
+    if not low <= value <= high:
+        raise ValidationFailed({field: f"must be a whole number between {low} and {high}"})
+    return value
+
+
+def page_limit(text: str | None, default: int = DEFAULT_PAGE, top: int = MAX_PAGE) -> int:
+    return default if text is None else whole_number("limit", text, 1, top)
+
+
+def row_cursor(text: str | None) -> int | None:
+    """The row id a cursor names; None for no cursor."""
+    if text is None or text == "":
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_ROW_ID:
+        raise ValidationFailed({"cursor": NOT_A_CURSOR})
+    return int(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +70,7 @@ def log_page(query: Mapping[str, str], filters: tuple[str, ...]) -> LogPage:
     unknown = {k: "unknown query parameter" for k in query if k not in known}
     if unknown:
         raise ValidationFailed(unknown)
-    limit_text = query.get("limit", str(DEFAULT_PAGE))
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_PAGE:
-        raise ValidationFailed({"limit": f"must be a whole number between 1 and {MAX_PAGE}"})
-    cursor = query.get("cursor")
-    if cursor is not None and not cursor.isdigit():
-        raise ValidationFailed({"cursor": "is not a cursor returned by this API"})
-    return LogPage(int(limit_text), int(cursor) if cursor else None)
+    return LogPage(page_limit(query.get("limit")), row_cursor(query.get("cursor")))
 
 
 @dataclass(frozen=True, slots=True)

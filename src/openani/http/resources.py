@@ -20,6 +20,7 @@ from openani.inventory.models import ErrorResponse
 from openani.inventory.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ResourceService
 from openani.inventory.specs import ListFilter, ResourceSpec
 from openani.inventory.status import STATUSES
+from openani.paging import page_limit
 
 _PAGING = ("limit", "cursor")
 
@@ -57,12 +58,7 @@ def _key_from(
 
 
 def _limit(request: Request) -> int:
-    raw = request.query_params.get("limit")
-    if raw is None:
-        return DEFAULT_PAGE_SIZE
-    if not raw.isdigit():
-        raise ValidationFailed({"limit": f"must be a whole number between 1 and {MAX_PAGE_SIZE}"})
-    return int(raw)
+    return page_limit(request.query_params.get("limit"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
 
 def _filter_schema(spec_filter: ListFilter) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.inventory.models import Campaign, Output
 from openani.inventory.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from openani.paging import page_limit
 
 
 class UnknownCampaignPage(Output):
@@ -25,16 +26,14 @@ async def unknown_campaigns(request: Request) -> Response:
     if unknown:
         raise ValidationFailed({name: "unknown query parameter (known: limit, cursor)"
                                 for name in unknown})  # fmt: skip
-    raw_limit = request.query_params.get("limit", str(DEFAULT_PAGE_SIZE))
-    if not raw_limit.isdigit():
-        raise ValidationFailed({"limit": f"must be a whole number between 1 and {MAX_PAGE_SIZE}"})
+    limit = page_limit(request.query_params.get("limit"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     page = (
         context_of(request)
         .resources["campaigns"]
         .list(
             company,
             {"auto_created": "true"},
-            limit=int(raw_limit),
+            limit=limit,
             cursor=request.query_params.get("cursor"),
         )
     )

@@ -151,7 +151,7 @@ class LifecycleService:
 
     def cancel(self, company: Company, key: Mapping[str, Any]) -> dict[str, Any]:
         raw = key.get("id")
-        if isinstance(raw, str) and raw.isdigit():
+        if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 10:
             raw = int(raw)
         if not isinstance(raw, int) or isinstance(raw, bool) or not 0 < raw < 2**31:
             raise ValidationFailed({"id": "is required: the id of a scheduled change"})

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Row
 from openani.errors import Conflict, NotFound, ValidationFailed
 from openani.inventory.specs import ListFilter, ResourceSpec
 from openani.inventory.status import STATUSES
+from openani.paging import row_cursor
 from openani.store import audit
 from openani.store import resources as store
 from openani.store.companies import Company, bump_inventory_version
@@ -222,8 +223,4 @@ def _filter_value(name: str, spec_filter: ListFilter, raw: str) -> Any:
 
 
 def _decode_cursor(cursor: str | None) -> int | None:
-    if cursor is None or cursor == "":
-        return None
-    if not cursor.isdigit():
-        raise ValidationFailed({"cursor": "is not a cursor returned by this API"})
-    return int(cursor)
+    return row_cursor(cursor)

@@ -61,7 +61,7 @@ def read_target(value: str | int | None) -> str | int:
     if isinstance(value, str):
         if value.upper() in TARGETS:
             return value.upper()
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()) or len(value) > 9:
             raise ValidationFailed(
                 {"daily_dials_target": "must be BEST (50), BETTER (75), GOOD (100) or a number"}
             )

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from openani.errors import ValidationFailed
 from openani.inventory.status import effective_status, status_view
+from openani.paging import page_limit, row_cursor
 from openani.results.experiment import ArmCounts, report
 from openani.store import companies as company_store
 from openani.store import stats as store
@@ -79,10 +80,7 @@ def _day(name: str, text: str) -> date:
 
 
 def _limit(query: Mapping[str, str]) -> int:
-    raw = query.get("limit", str(DEFAULT_PAGE))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise ValidationFailed({"limit": f"must be a whole number between 1 and {MAX_PAGE}"})
-    return int(raw)
+    return page_limit(query.get("limit"), DEFAULT_PAGE, MAX_PAGE)
 
 
 def _check_known(query: Mapping[str, str], known: tuple[str, ...]) -> None:
@@ -111,9 +109,7 @@ class StatsService:
         _check_known(query, ("number", "area_code", "state", "campaign", "status"))
         window = parse_window(query, company.time_zone)
         limit = _limit(query)
-        cursor = query.get("cursor")
-        if cursor is not None and not cursor.isdigit():
-            raise ValidationFailed({"cursor": "is not a cursor returned by this API"})
+        cursor = row_cursor(query.get("cursor"))
         status = query.get("status")
         if status is not None and status not in ("active", "paused"):
             raise ValidationFailed({"status": "must be active or paused"})
@@ -125,7 +121,7 @@ class StatsService:
                 conn, company.id, window,
                 campaign=query.get("campaign"), number_prefix=prefix,
                 area_code=query.get("area_code"), state=query.get("state"), status=status,
-                after_id=int(cursor) if cursor else None, limit=limit + 1,
+                after_id=cursor, limit=limit + 1,
             )  # fmt: skip
         now = datetime.now(UTC)
         items = [

@@ -27,6 +27,7 @@ from openani.http.responses import JSONResponse
 from openani.inventory import ani_lifecycle, ani_status
 from openani.inventory.models import Input, Output, ScheduledChange
 from openani.inventory.status import StatusView
+from openani.paging import MAX_ROW_ID, whole_number
 from openani.store.companies import Company
 
 MAX_PAGE_SIZE = 1000
@@ -114,10 +115,7 @@ def _whole(query: Mapping[str, str], name: str, default: int, top: int | None) -
     raw = query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1 or (top is not None and int(raw) > top):
-        bound = f" between 1 and {top}" if top is not None else " from 1"
-        raise ValidationFailed({name: f"must be a whole number{bound}"})
-    return int(raw)
+    return whole_number(name, raw, 1, top if top is not None else MAX_ROW_ID)
 
 
 def _iso(value: datetime | None) -> str | None:
