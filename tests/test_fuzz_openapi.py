@@ -36,6 +36,7 @@ from tests.support.fuzz import (
     AnyCase,
     LiveServer,
     ServerLog,
+    anchor_failure_shape,
     callback_answer_shape,
     dialer_error_shape,
     live_server,
@@ -91,6 +92,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
     dialer_error_shape,
+    anchor_failure_shape,
     callback_answer_shape,
 ]
 

@@ -55,10 +55,21 @@ PROSPECT_PHONE = "5617778888"
 # another operation needs: GET and /dialer/next use the first, PUT the second, DELETE the third.
 CAMPAIGNS = ("c1", "c2", "c3")
 FUZZ_WEBHOOK = "https://hooks.fuzz.invalid"
-_ACTIONS = ("/dialer/anis/pause", "/dialer/anis/activate", "/dialer/anis/remediate")
+_ACTIONS = (
+    "/dialer/anis/pause",
+    "/dialer/anis/activate",
+    "/dialer/anis/remediate",
+    "/nrm/pause",
+    "/nrm/activate",
+    "/nrm/remediate",
+)
+# The commercial service's current API, served beside /dialer (Bearer keys).
+ANCHOR_PREFIXES = ("/assignment", "/dials", "/custom/", "/nrm/", "/ani-planner/")
 DISPOS = ("d1", "d2", "d3")
 ANIS = ("5612345678", "2125550123", "3055550142")
 UK_ANI = "2079460000"  # so that UK prospects of /dialer/next have a number of their country
+# Deleted by DELETE /custom/anis (the third of ANIS goes to DELETE /dialer/anis, which runs first).
+CUSTOM_DELETE_ANI = "3055550143"
 
 
 @dataclass
@@ -182,6 +193,12 @@ def seed_inventory(live: LiveServer) -> None:
     creates.append(
         ("/dialer/anis", {"country_code": "+44", "number": UK_ANI, "inbound_group_id": "ing1"})
     )
+    creates.append(
+        (
+            "/dialer/anis",
+            {"country_code": "+1", "number": CUSTOM_DELETE_ANI, "inbound_group_id": "ing1"},
+        )
+    )
     with httpx.Client(base_url=live.base_url, headers={"X-ApiKey": live.api_key}) as client:
         for path, body in creates:
             response = client.post(path, json=body)
@@ -231,15 +248,34 @@ def _real_identifiers(case: AnyCase, rng: random.Random, live: LiveServer) -> di
         return {"id": live.scheduled, "number": ANIS[2]}
     if path in ("/dialer/anis/remediate", "/dialer/anis/remediations"):
         return {"country_code": "+1", "number": ANIS[1], "ani": ANIS[1], "carrier": "carr1"}
-    if path == "/dialer/campaigns":
+    if path in ("/dialer/campaigns", "/custom/campaigns"):
         return {"id": CAMPAIGNS[role]}
-    if path == "/dialer/dispos":
+    if path in ("/dialer/dispos", "/custom/dispos"):
         return {"id": DISPOS[role]}
-    if path == "/dialer/anis" and case.method.upper() == "POST":
+    if path in ("/dialer/anis", "/custom/anis") and case.method.upper() == "POST":
         # A fresh, valid number: creation succeeds (or meets a duplicate of an earlier one).
         return {"country_code": "+1", "number": f"56123{rng.randrange(10**5):05d}"}
-    if path == "/dialer/anis":
+    if path == "/custom/anis" and case.method.upper() == "DELETE":
+        return {"country_code": "+1", "number": CUSTOM_DELETE_ANI}
+    if path in ("/dialer/anis", "/custom/anis"):
         return {"country_code": "+1", "number": ANIS[role]}
+    if path in ("/nrm/pause", "/nrm/activate", "/nrm/remediate"):
+        return {"ani": ANIS[1], "carrier": "carr1"}
+    if path == "/nrm/anis":
+        return {"number": ANIS[0][:3]}
+    if path in ("/assignment", "/assignment/batch"):
+        return {"dialer_campaign": CAMPAIGNS[0], "prospect_phone": PROSPECT_PHONE}
+    if path == "/dials":
+        return {
+            "dial_id": f"fuzz-{rng.getrandbits(48):012x}",
+            "campaign_id": CAMPAIGNS[0],
+            "from_number": ANIS[0],
+            "to_number": PROSPECT_PHONE,
+            "disposition_name": DISPOS[0],
+            "datetime": "2025-01-02 10:00:00",
+        }
+    if path == "/ani-planner/generate":
+        return {"dateStart": "2025-01-01", "dateEnd": "2025-01-31", "campaigns": [CAMPAIGNS[0]]}
     if path in ("/dialer/anis/pause", "/dialer/anis/activate"):
         return {"country_code": "+1", "number": ANIS[1]}
     if path in ("/dialer/next", "/dialer/next/batch"):
@@ -307,6 +343,16 @@ def shape_case(case: AnyCase, live: LiveServer) -> None:
             case.headers.pop("X-ApiKey", None)
         else:
             case.headers["X-ApiKey"] = "oak_0000000000000000_" + "x" * 43
+    elif case.path.startswith(ANCHOR_PREFIXES):  # as the commercial SDKs send the key
+        # A generated X-ApiKey (the document's key scheme) would be read before the Bearer one.
+        case.headers.pop("X-ApiKey", None)
+        auth = rng.random()
+        if auth < 0.9:
+            case.headers["Authorization"] = f"Bearer {live.api_key}"
+        elif auth < 0.95:
+            case.headers.pop("Authorization", None)
+        else:
+            case.headers["Authorization"] = "Bearer oak_0000000000000000_" + "x" * 43
 
 
 # Checks beyond schemathesis's own: the error shapes the README promises.
@@ -335,6 +381,21 @@ def dialer_error_shape(ctx: CheckContext, response: Response, case: AnyCase) -> 
         assert isinstance(fields, dict) and all(
             isinstance(name, str) and isinstance(why, str) for name, why in fields.items()
         ), f"fields must name each field and why: {body}"
+    return None
+
+
+def anchor_failure_shape(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    """Every 4xx of the commercial API's routes is {"success": false, "message": str, "error":
+    {"code", "message", ...}}, as its SDKs read it."""
+    if not case.path.startswith(ANCHOR_PREFIXES) or not 400 <= response.status_code < 500:
+        return None
+    if case.method.upper() != case.operation.method.upper():
+        return None  # a coverage probe with an undocumented method: the router's 405
+    body = _json_object(response)
+    assert body.get("success") is False, f"a failure without success false: {body}"
+    assert isinstance(body.get("message"), str) and body["message"], f"no message: {body}"
+    error = body.get("error")
+    assert isinstance(error, dict) and isinstance(error.get("code"), str), f"no error: {body}"
     return None
 
 

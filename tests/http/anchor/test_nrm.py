@@ -101,7 +101,13 @@ def test_pages_and_prefix(api: Api, sdk: Sdk) -> None:
     assert sorted(seen) == [f"561555010{i}" for i in range(5)]
     beyond = sdk.ok("GET", "/nrm/anis", page=9, page_size=2)
     assert (beyond["count"], beyond["data"], beyond["can_prev_page"]) == (0, [], True)
-    for query in ({"page_size": "1001"}, {"page": "0"}, {"number": "56x"}, {"limit": "5"}):
+    for query in (
+        {"page_size": "1001"},
+        {"page": "0"},
+        {"page": "9" * 30},
+        {"number": "56x"},
+        {"limit": "5"},
+    ):
         response = sdk.send("GET", "/nrm/anis", None, query)
         assert response.status_code == 422, query
         assert set(response.json()["error"]["fields"]) == set(query)

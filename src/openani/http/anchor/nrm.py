@@ -27,10 +27,12 @@ from openani.http.responses import JSONResponse
 from openani.inventory import ani_lifecycle, ani_status
 from openani.inventory.models import Input, Output, ScheduledChange
 from openani.inventory.status import StatusView
-from openani.paging import MAX_ROW_ID, whole_number
+from openani.paging import whole_number
 from openani.store.companies import Company
 
 MAX_PAGE_SIZE = 1000
+# Beyond any inventory (a million pages of a thousand), and within what SQL offsets hold.
+MAX_PAGE = 1_000_000
 STATUS_LABELS = {
     "active": "Active",
     "paused": "Paused",
@@ -111,11 +113,11 @@ class NrmAction(Output):
     scheduled: ScheduledChange | None = None
 
 
-def _whole(query: Mapping[str, str], name: str, default: int, top: int | None) -> int:
+def _whole(query: Mapping[str, str], name: str, default: int, top: int) -> int:
     raw = query.get(name)
     if raw is None:
         return default
-    return whole_number(name, raw, 1, top if top is not None else MAX_ROW_ID)
+    return whole_number(name, raw, 1, top)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -169,7 +171,7 @@ async def list_anis(request: Request) -> Response:
         raise ValidationFailed(
             {name: "unknown query parameter (known: page, page_size, number)" for name in unknown}
         )
-    page = _whole(query, "page", 1, None)
+    page = _whole(query, "page", 1, MAX_PAGE)
     size = _whole(query, "page_size", MAX_PAGE_SIZE, MAX_PAGE_SIZE)
     prefix = query.get("number") or None
     if prefix is not None and not prefix.isdigit():
@@ -258,7 +260,9 @@ OPERATIONS = [
         guarded(list_anis),
         "anchor",
         query=(
-            QueryParam("page", {"type": "integer", "minimum": 1, "default": 1}),
+            QueryParam(
+                "page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}
+            ),
             QueryParam(
                 "page_size",
                 {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 1000},
