@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from openani.results.service import SLICE
 from tests.conftest import Api, Tenant
 from tests.support.seed import (
     AGENT,
@@ -377,3 +378,20 @@ def test_unknown_anis_and_unmapped_dispositions_come_in_pages(api: Api) -> None:
         refused = api.get("/dialer/results/unknown-anis", params=params)
         assert refused.status_code == 422
         assert list(refused.json()["error"]["fields"]) == [field]
+
+
+def test_a_batch_longer_than_a_slice_answers_as_one(api: Api, dispos: None) -> None:
+    add_ani(api)
+    row = {
+        "campaign_id": "c123", "ani": "5615550100", "dispo": "sale",
+        "prospect_phone": "5617778888", "call_datetime": "2026-11-20T10:15:00-05:00",
+    }  # fmt: skip
+    rows = [{**row, "call_id": f"s{i}"} for i in range(SLICE * 2 + 1)]
+    rows.append({**row, "call_id": "s0", "dispo": "na"})  # the first row again, re-dispositioned
+    rows.append({**row, "call_id": f"s{SLICE}"})  # a row of the second slice, sent again
+    answer = api.post("/dialer/results", json={"results": rows})
+    assert answer.status_code == 200
+    statuses = [r["status"] for r in answer.json()["results"]]
+    assert statuses == ["stored"] * (SLICE * 2 + 1) + ["updated", "duplicate"]
+    stats = ani_stats(api)["5615550100"]
+    assert (stats["dials"], stats["contacts"]) == (SLICE * 2 + 1, SLICE * 2)

@@ -1,7 +1,10 @@
 """Ingesting dial results: validate, store once per call id, move the statistics by the change.
 
-A batch is one transaction: the answer is given only after it commits, so a result acknowledged
-as stored survives a crash of the process right after the answer.
+A batch is stored in slices of ``SLICE`` results, each one transaction, and answered only after
+the last commits, so a result acknowledged as stored survives a crash of the process right
+after the answer. (A crash during a batch leaves the committed slices; the dialer, unanswered,
+sends the batch again and those results answer ``duplicate``.) Slices keep each write short:
+on SQLite the claims of /dialer/next wait for at most one slice, not for a whole batch.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from openani.validation import validate
 # is a data error worth refusing rather than a statistic worth keeping.
 MAX_CLOCK_AHEAD = timedelta(days=1)
 MAX_STORE_ATTEMPTS = 3
+SLICE = 100
 
 log = logging.getLogger("openani.results")
 
@@ -148,6 +152,7 @@ class ResultIngest:
         self._pending: dict[
             int, tuple[Company, list[tuple[dict[str, Any], asyncio.Future[Outcome]]]]
         ] = {}
+        self._tasks: set[asyncio.Task[None]] = set()  # referenced until done (asyncio needs it)
 
     async def ingest_one(
         self, company: Company, raw: Mapping[str, Any], *, strict_types: bool = True
@@ -162,16 +167,30 @@ class ResultIngest:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
         if not self._pending:
-            loop.call_soon(self._flush)
+            loop.call_soon(self._flush, loop)
         self._pending.setdefault(company.id, (company, []))[1].append((row, future))
         return await future
 
-    def _flush(self) -> None:
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Store what is pending in a worker thread: the event loop never waits for the
+        database (nor, on SQLite, for another writer's turn)."""
         pending, self._pending = self._pending, {}
-        for company, waiting in pending.values():
+        task = loop.create_task(self._flush_in_thread(loop, list(pending.values())))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _flush_in_thread(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        pending: list[tuple[Company, list[tuple[dict[str, Any], asyncio.Future[Outcome]]]]],
+    ) -> None:
+        for company, waiting in pending:
             try:
-                stored = self._store_each_alone(
-                    company, [(index, row) for index, (row, _) in enumerate(waiting)]
+                stored = await loop.run_in_executor(
+                    None,
+                    self._store_each_alone,
+                    company,
+                    [(index, row) for index, (row, _) in enumerate(waiting)],
                 )
             except Exception as exc:
                 for _, future in waiting:
@@ -215,8 +234,8 @@ class ResultIngest:
                 outcomes.append(
                     Outcome(str(call_id) if call_id else None, "error", exc, warned.get(index, ()))
                 )
-        if prepared:
-            for index, outcome in self._store_each_alone(company, prepared):
+        for start in range(0, len(prepared), SLICE):
+            for index, outcome in self._store_each_alone(company, prepared[start : start + SLICE]):
                 outcomes[index] = replace(outcome, warnings=warned.get(index, ()))
         return [o for o in outcomes if o is not None]
 
