@@ -43,7 +43,7 @@ from openani.validation import validate
 # is a data error worth refusing rather than a statistic worth keeping.
 MAX_CLOCK_AHEAD = timedelta(days=1)
 MAX_STORE_ATTEMPTS = 3
-SLICE = 100
+SLICE = 50
 
 log = logging.getLogger("openani.results")
 
