@@ -68,6 +68,13 @@ class RequestTimeout(OpenAniError):
         return {"Connection": "close"}
 
 
+class ClientDisconnected(OpenAniError):
+    """The client went away before its request was read: nobody will read the answer."""
+
+    code = "client_disconnected"
+    status = 499  # as proxies log it: "client closed request"
+
+
 class UnsupportedMediaType(OpenAniError):
     code = "unsupported_media_type"
     status = 415

@@ -14,6 +14,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from openani import geo
 from openani.assign.log import AssignmentLog
@@ -39,7 +40,7 @@ from openani.http import (
 )
 from openani.http.anchor import api as anchor_api
 from openani.http.context import AppContext
-from openani.http.errors import EXCEPTION_HANDLERS
+from openani.http.errors import EXCEPTION_HANDLERS, already_logged
 from openani.http.openapi import build_openapi, docs_page
 from openani.http.operations import Operation, routes
 from openani.http.overload import InFlightLimit
@@ -241,7 +242,22 @@ def create_app(
     return app
 
 
-def app_from_env() -> Starlette:
+class Served:
+    """The application as a server runs it: an error the application logged and answered with
+    500 is not raised on to the server, which would log the same traceback again."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            if not already_logged(exc):
+                raise
+
+
+def app_from_env() -> Served:
     """Factory for uvicorn workers, which each build their own app from the environment."""
     settings = Settings.from_env()
     logs.configure(settings.log_level, access_log=settings.access_log)
@@ -255,4 +271,4 @@ def app_from_env() -> Starlette:
     # Worker threads (health checks, results batches, statistics) hand the interpreter back
     # every millisecond rather than every 5: a /dialer/next waiting for it waits less.
     sys.setswitchinterval(SWITCH_INTERVAL_S)
-    return app
+    return Served(app)

@@ -6,9 +6,15 @@ import asyncio
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
-from openani.errors import PayloadTooLarge, RequestTimeout, UnsupportedMediaType, ValidationFailed
+from openani.errors import (
+    ClientDisconnected,
+    PayloadTooLarge,
+    RequestTimeout,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from openani.http.overload import body_wait
 
 
@@ -35,6 +41,8 @@ async def read_body(request: Request, max_bytes: int, timeout_s: float | None = 
                             f"request body is over the limit of {max_bytes} bytes"
                         )
                     chunks.append(chunk)
+        except ClientDisconnect:
+            raise ClientDisconnected("the client closed the connection mid-body") from None
         except TimeoutError:
             raise RequestTimeout(
                 f"the request body did not arrive within {timeout_s:g} s"

@@ -20,6 +20,7 @@ import queue
 import re
 import secrets
 import sys
+import traceback
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from logging.handlers import QueueHandler, QueueListener
@@ -53,6 +54,17 @@ _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | 
     "request_id",
     "taskName",
 }
+
+
+_DATABASE_MODULES = ("psycopg", "sqlite3", "sqlalchemy", "_sqlite3")
+
+
+def _message(exc: BaseException) -> str:
+    if type(exc).__module__.split(".")[0] not in _DATABASE_MODULES:
+        return str(exc)
+    original = getattr(exc, "orig", None)
+    sqlstate = getattr(exc, "sqlstate", None) or getattr(original, "sqlstate", None)
+    return "[database message withheld]" + (f" SQLSTATE {sqlstate}" if sqlstate else "")
 
 
 def scrub(text: str) -> str:
@@ -91,6 +103,24 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = scrub(self.formatException(record.exc_info))
         return orjson.dumps(entry, default=str).decode()
+
+    def formatException(self, ei: Any) -> str:
+        """The traceback of each exception in the chain, with the message of every database
+        driver's or SQLAlchemy's exception withheld: theirs quote the values of the statement
+        (a key's DETAIL, an invalid input), which may be anything a request sent."""
+        exc: BaseException | None = ei[1]
+        chain: list[BaseException] = []
+        while exc is not None and exc not in chain:
+            chain.append(exc)
+            exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+        parts: list[str] = []
+        for exc in reversed(chain):
+            if parts:
+                parts.append("\nThe above exception led to the following:\n\n")
+            parts.append("Traceback (most recent call last):\n")
+            parts.extend(traceback.format_tb(exc.__traceback__))
+            parts.append(f"{type(exc).__module__}.{type(exc).__qualname__}: {_message(exc)}")
+        return "".join(parts).rstrip("\n")
 
 
 class RequestIdFilter(logging.Filter):

@@ -52,7 +52,13 @@ class Database:
         if self.is_sqlite:
             self.engine = self._sqlite_engine(sqlite_synchronous)
         elif self.url.startswith("postgresql"):
-            self.engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.engine = create_engine(
+                self.url,
+                pool_size=10,
+                max_overflow=20,
+                pool_pre_ping=True,
+                hide_parameters=True,  # see _sqlite_engine
+            )
         else:
             raise ValueError(
                 f"unsupported database URL {database_url!r}: use sqlite:/// or postgresql://"
@@ -66,7 +72,11 @@ class Database:
         database = make_url(self.url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(self.url, connect_args={"check_same_thread": False})
+        # hide_parameters: a statement's error must not carry its values (GUIDs, numbers, names)
+        # into logs and tracebacks.
+        engine = create_engine(
+            self.url, connect_args={"check_same_thread": False}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
