@@ -122,7 +122,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             log_level="warning",
             log_config=None,  # uvicorn's loggers go through openani's JSON writer
             access_log=False,  # openani writes its own access log (with request ids)
-            http="httptools",
+            # uvicorn's httptools protocol with limits on request heads (size and time).
+            http="openani.http.protocol:BoundedHttpToolsProtocol",
             loop="uvloop" if sys.platform != "win32" else "asyncio",
         )
     finally:

@@ -27,6 +27,10 @@ DEFAULT_SCHEDULE_CHECK_S = 15.0
 # A body of the largest size allowed arrives in well under a second from any dialer; a client
 # still sending after this long is stalled or trickling bytes on purpose, and gets 408.
 DEFAULT_BODY_TIMEOUT_S = 15.0
+# A request line and headers: real ones are a few hundred bytes, the largest proxies pass 32 KiB.
+DEFAULT_MAX_HEADER_BYTES = 32 * 1024
+# How long a connection may take to send a request's head (silent connections are closed).
+DEFAULT_HEADER_TIMEOUT_S = 10.0
 
 
 def database_url_from_env() -> str:
@@ -40,6 +44,10 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     # Seconds a request body may take to arrive before the request is refused with 408; 0: none.
     body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S
+    # A request's line and headers: at most this many bytes (else 431), complete within this
+    # many seconds of the connection opening or the request starting (else 408); 0: no limit.
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
+    header_timeout_s: float = DEFAULT_HEADER_TIMEOUT_S
     # WAL + NORMAL survives a killed process (the WAL is in the OS page cache); FULL also survives
     # power loss at the price of an fsync per commit. Operators choose; NORMAL is the default.
     sqlite_synchronous: str = "NORMAL"
@@ -77,6 +85,8 @@ class Settings:
             database_url=database_url or database_url_from_env(),
             max_body_bytes=int(os.environ.get("OPENANI_MAX_BODY_BYTES", 1024 * 1024)),
             body_timeout_s=_number("OPENANI_BODY_TIMEOUT_S", DEFAULT_BODY_TIMEOUT_S),
+            max_header_bytes=int(_number("OPENANI_MAX_HEADER_BYTES", DEFAULT_MAX_HEADER_BYTES)),
+            header_timeout_s=_number("OPENANI_HEADER_TIMEOUT_S", DEFAULT_HEADER_TIMEOUT_S),
             sqlite_synchronous=os.environ.get("OPENANI_SQLITE_SYNCHRONOUS", "NORMAL").upper(),
             rate_per_key=_number("OPENANI_RATE_PER_KEY", DEFAULT_RATE),
             burst_per_key=_number("OPENANI_BURST_PER_KEY", DEFAULT_BURST),
