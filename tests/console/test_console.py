@@ -239,3 +239,23 @@ def test_a_tampered_or_revoked_session_ends(
         company_store.revoke_api_key(conn, key_id)
     console.app.state.context.authenticator.forget()
     assert console.get("/console/", follow_redirects=False).status_code == 303
+
+
+def test_coverage_shows_the_share_called_from_a_local_number(console: TestClient, api: Api) -> None:
+    upload(console, NUMBERS_CSV)
+    api.post(
+        "/dialer/dispos",
+        json={"id": "sale", "name": "Sale", "type": "Agent", "contact": True, "success": True},
+    )
+    rows = [
+        {"call_id": f"c{i}", "campaign_id": "c1", "ani": ani, "dispo": "sale",
+         "prospect_phone": "5613334444", "call_datetime": "2026-12-01T10:00:00-05:00"}
+        for i, ani in enumerate(["5617778888", "5617778888", "5617778888", "2125550143"])
+    ]  # fmt: skip
+    assert api.post("/dialer/results", json={"results": rows}).status_code == 200
+    page = console.get("/console/coverage").text
+    row = re.search(r"<tr><td>561 <small>FL</small></td>(.*?)</tr>", page)
+    assert row is not None, page
+    # 4 calls to 561 prospects, 3 of them from the 561 number: 75%, of dials and of contacts.
+    assert row.group(1).count("75.0%") == 2
+    assert "no local number" not in row.group(1)

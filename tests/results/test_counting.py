@@ -45,6 +45,8 @@ def test_a_redisposition_moves_every_dimension_by_the_difference() -> None:
         ("ani_campaign", "c1|+15615550100", "2026-11-20"),
         ("area", "561", "2026-11-20"),
         ("ani_area", "+15615550100|561", "2026-11-20"),
+        # The number has the prospect's area code: the call counts as local presence too.
+        ("area_local", "561", "2026-11-20"),
     }
     for totals in delta.counters.values():
         assert dict(zip(COUNTERS, totals, strict=True)) == {

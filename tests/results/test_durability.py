@@ -378,6 +378,8 @@ def _expected_stats(results: list[dict[str, Any]]) -> dict[tuple[str, str, str],
         if row["prospect_area_code"]:
             keys.append(("area", row["prospect_area_code"], row["call_day"]))
             keys.append(("ani_area", f"{ani}|{row['prospect_area_code']}", row["call_day"]))
+            if ani.startswith("+1") and ani[2:5] == row["prospect_area_code"]:
+                keys.append(("area_local", row["prospect_area_code"], row["call_day"]))
         if row["agent_id"]:
             keys.append(("agent", row["agent_id"], row["call_day"]))
         contact = bool(row["counted_contact"])

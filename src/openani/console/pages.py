@@ -252,6 +252,7 @@ def coverage(by_state: Sequence[Mapping[str, Any]], by_area: Sequence[Mapping[st
                 f"{item['dials']:,}",
                 rate(item["contact_rate"]),
                 rate(item["local_share"]),
+                rate(item["local_answered"]),
                 f"{item['numbers']:,}",
                 '<span class="warn">no local number</span>'
                 if item["dials"] and not item["numbers"]
@@ -261,7 +262,7 @@ def coverage(by_state: Sequence[Mapping[str, Any]], by_area: Sequence[Mapping[st
         ]
 
     headers = ["", "prospects called (30 days)", "contact rate", "called from a local number",
-               "numbers held", ""]  # fmt: skip
+               "answered calls from a local number", "numbers held", ""]  # fmt: skip
     return (
         "<p>Calls of the last 30 days by the prospect's area code, against the numbers held "
         "there. <em>Local</em>: the caller ID had the prospect's area code.</p>"

@@ -486,28 +486,30 @@ def _coverage_body(context: AppContext, company: Company) -> str:
             "state": states.get(row.key) or held_state.get(row.key),
             "dials": int(row.dials),
             "contacts": int(row.contacts),
-            "local": int(found.local_dials) if found else 0,
-            "local_of": int(found.dials) if found else 0,
+            "local": int(found.dials) if found else 0,
+            "local_contacts": int(found.contacts) if found else 0,
             "numbers": numbers_held.get(row.key, 0),
         }
     for area, count in numbers_held.items():
         by_area.setdefault(
             area,
             {"area_code": area, "state": held_state.get(area), "dials": 0, "contacts": 0,
-             "local": 0, "local_of": 0, "numbers": count},
+             "local": 0, "local_contacts": 0, "numbers": count},
         )  # fmt: skip
     by_state: dict[str, dict[str, Any]] = {}
     for item in by_area.values():
         state = item["state"] or "-"
         total = by_state.setdefault(
             state,
-            {"state": state, "dials": 0, "contacts": 0, "local": 0, "local_of": 0, "numbers": 0},
+            dict.fromkeys(("dials", "contacts", "local", "local_contacts", "numbers"), 0),
         )
-        for name in ("dials", "contacts", "local", "local_of", "numbers"):
+        total["state"] = state
+        for name in ("dials", "contacts", "local", "local_contacts", "numbers"):
             total[name] += item[name]
     for item in (*by_area.values(), *by_state.values()):
         item["contact_rate"] = percent(item["contacts"], item["dials"])
-        item["local_share"] = percent(item["local"], item["local_of"])
+        item["local_share"] = percent(item["local"], item["dials"])
+        item["local_answered"] = percent(item["local_contacts"], item["contacts"])
     ordered = sorted(by_area.values(), key=lambda i: (-i["dials"], i["area_code"]))
     states_ordered = sorted(by_state.values(), key=lambda i: (-i["dials"], i["state"]))
     return pages.coverage(states_ordered, ordered)

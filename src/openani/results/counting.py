@@ -13,7 +13,9 @@ from typing import Literal
 
 # What happened on the line, as a disposition may declare it.
 Category = Literal["human", "voicemail", "no_answer", "busy", "blocked", "invalid_number", "other"]
-Dimension = Literal["ani", "campaign", "area", "ani_campaign", "ani_area", "agent", "arm"]
+Dimension = Literal[
+    "ani", "campaign", "area", "area_local", "ani_campaign", "ani_area", "agent", "arm"
+]
 
 # Carriers' analytics treat answered calls shorter than this as a spam signal.
 SHORT_CALL_S = 10
@@ -85,11 +87,19 @@ def keys_of(result: CountedResult) -> list[StatsKey]:
         keys.append(("area", result.area_code, result.day))
         # What the selection learner reads: each number's results per prospect area code.
         keys.append(("ani_area", ani_area_key(result.ani, result.area_code), result.day))
+        if is_local(result.ani, result.area_code):
+            # The part of an area's calls placed from a number of its own area code (coverage).
+            keys.append(("area_local", result.area_code, result.day))
     if result.agent:
         keys.append(("agent", result.agent, result.day))
     if result.arm:
         keys.append(("arm", result.arm, result.day))
     return keys
+
+
+def is_local(ani: str, area_code: str) -> bool:
+    """A +1 caller ID ("+1NPA...") of the prospect's own area code."""
+    return ani.startswith("+1") and ani[2:5] == area_code
 
 
 def ani_area_key(ani: str, area_code: str) -> str:

@@ -64,24 +64,20 @@ def numbers_by_area(conn: Connection, company_id: int) -> Sequence[Any]:
 
 
 def local_dials_by_area(conn: Connection, company_id: int, start: str, end: str) -> Sequence[Any]:
-    """(area_code, dials, local_dials) per prospect area code of +1 calls: local when the
-    calling number has the prospect's area code (keys of ani_area read "+1NPAxxxxxxx|NPA")."""
-    area = func.substr(daily_stats.c.key, 14, 3)
-    local = case((func.substr(daily_stats.c.key, 3, 3) == area, daily_stats.c.dials), else_=0)
+    """(area_code, dials, contacts) per prospect area code of the calls placed from a number of
+    that area code."""
     return conn.execute(
         select(
-            area.label("area_code"),
+            daily_stats.c.key.label("area_code"),
             func.sum(daily_stats.c.dials).label("dials"),
-            func.sum(local).label("local_dials"),
+            func.sum(daily_stats.c.contacts).label("contacts"),
         )
         .where(
             daily_stats.c.company_id == company_id,
-            daily_stats.c.dimension == "ani_area",
+            daily_stats.c.dimension == "area_local",
             daily_stats.c.day.between(start, end),
-            daily_stats.c.key.startswith("+1"),
-            func.length(daily_stats.c.key) == 16,
         )
-        .group_by(area)
+        .group_by(daily_stats.c.key)
     ).all()
 
 
