@@ -145,3 +145,18 @@ def test_groupings_csv_and_refusals(api: Api) -> None:
         assert response.status_code == 422, (bad, response.text)
     # No body at all: this month so far.
     assert api.post(PLANNER).status_code == 200
+
+
+def test_the_statistics_and_the_results_give_the_same_plan(api: Api) -> None:
+    """Without a campaign filter the plan is read from the daily statistics; naming every
+    campaign reads the results themselves: the two must agree, toll-free and unknown
+    numbers included."""
+    setup_company(api)
+    post_calls(api, "b", 60, ani="2125550101", phone="5617778889", campaign="c2", contacts=7)
+    post_calls(api, "t", 90, ani="8005550100", phone="3057778888", campaign="c1", contacts=9)
+    post_calls(api, "u", 30, ani="7185550199", phone="3057778888", campaign="c2", contacts=3)
+    for group_by in ("area_code", "ani"):
+        from_stats = plan(api, group_by=group_by)
+        from_results = plan(api, group_by=group_by, campaigns=["c1", "c2"])
+        assert from_stats["regions"] == from_results["regions"], group_by
+        assert from_stats["totals"]["dials"] == 380

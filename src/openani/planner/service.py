@@ -110,18 +110,32 @@ class PlannerService:
                         f"unknown campaign ids: {', '.join(unknown)}",
                         fields={field: f"unknown: {', '.join(unknown)}"},
                     )
-            rows = store.dials_by_region(
-                conn,
-                company.id,
-                start.isoformat(),
-                end.isoformat(),
-                group_by=group_by,
-                only_campaigns=campaigns,
-                except_campaigns=campaigns_exclude,
-            )
+            rows: Sequence[Any]
+            if campaigns is None and not campaigns_exclude and group_by != "zip":
+                # Every campaign, by area code: the daily statistics have it, a row per key
+                # and day instead of one per call.
+                rows = store.dials_by_region_from_stats(
+                    conn, company.id, start.isoformat(), end.isoformat(), group_by=group_by
+                )
+            else:
+                rows = store.dials_by_region(
+                    conn,
+                    company.id,
+                    start.isoformat(),
+                    end.isoformat(),
+                    group_by=group_by,
+                    only_campaigns=campaigns,
+                    except_campaigns=campaigns_exclude,
+                )
             held = store.held_numbers(conn, company.id)
         demand = [
-            Demand(row.region, row.state, int(row.dials), int(row.contacts), int(row.successes))
+            Demand(
+                row.region,
+                None if row.region in (TOLL_FREE, UNKNOWN) else row.state,
+                int(row.dials),
+                int(row.contacts),
+                int(row.successes),
+            )
             for row in rows
         ]
         holdings = _holdings(held, demand, group_by, model, now)
@@ -140,15 +154,13 @@ class PlannerService:
             new_number_volume=model.params.healthy_daily,
         )
 
-
     def campaigns(self, company: Company) -> list[dict[str, Any]]:
         """The company's campaigns, each with openani's numeric id (``number``) beside its own
         id, for planners that name campaigns by number."""
         with self._db.read() as conn:
             rows = store.campaign_list(conn, company.id)
         return [
-            {"number": row.id, "id": row.ext_id, "name": row.name, "type": row.type}
-            for row in rows
+            {"number": row.id, "id": row.ext_id, "name": row.name, "type": row.type} for row in rows
         ]
 
 

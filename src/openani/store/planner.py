@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, literal, select
 
-from openani.store.schema import anis, campaigns, dial_results
+from openani.store.schema import anis, campaigns, daily_stats, dial_results
 
 TOLL_FREE = "toll_free"
 UNKNOWN = "unknown"
@@ -100,3 +101,100 @@ def campaign_list(conn: Connection, company_id: int) -> Sequence[Any]:
         .where(campaigns.c.company_id == company_id, campaigns.c.deleted_at.is_(None))
         .order_by(campaigns.c.id)
     ).all()
+
+
+@dataclass(frozen=True, slots=True)
+class RegionSums:
+    region: str
+    state: str | None
+    dials: int
+    contacts: int
+    successes: int
+
+
+def _sums(*columns: Any) -> list[Any]:
+    return [
+        *columns,
+        func.sum(daily_stats.c.dials).label("dials"),
+        func.sum(daily_stats.c.contacts).label("contacts"),
+        func.sum(daily_stats.c.successes).label("successes"),
+    ]
+
+
+def dials_by_region_from_stats(
+    conn: Connection, company_id: int, start_day: str, end_day: str, *, group_by: str
+) -> list[RegionSums]:
+    """As ``dials_by_region`` for every campaign, from the daily statistics (a row per key and
+    day rather than per call): ``area_code`` from the area dimension less the calls of
+    toll-free numbers, ``ani`` from the per-number rows."""
+    in_range = (
+        daily_stats.c.company_id == company_id,
+        daily_stats.c.day.between(start_day, end_day),
+    )
+    numbers = conn.execute(
+        select(anis.c.country_code, anis.c.number, anis.c.area_code, anis.c.state,
+               anis.c.toll_free)
+        .where(anis.c.company_id == company_id)
+    ).all()  # fmt: skip
+    by_key = {row.country_code + row.number: row for row in numbers}
+    per_number = conn.execute(
+        select(*_sums(daily_stats.c.key))
+        .where(*in_range, daily_stats.c.dimension == "ani")
+        .group_by(daily_stats.c.key)
+    ).all()
+    totals: dict[str, list[Any]] = {}
+
+    def add(region: str, state: str | None, dials: int, contacts: int, successes: int) -> None:
+        entry = totals.setdefault(region, [state, 0, 0, 0])
+        entry[0] = entry[0] or state
+        entry[1] += dials
+        entry[2] += contacts
+        entry[3] += successes
+
+    if group_by == "ani":
+        for row in per_number:
+            held = by_key.get(row.key)
+            region = (
+                TOLL_FREE if held is not None and held.toll_free
+                else (held.area_code if held is not None and held.area_code else UNKNOWN)
+            )  # fmt: skip
+            add(region, held.state if held is not None else None,
+                int(row.dials), int(row.contacts), int(row.successes))  # fmt: skip
+    else:
+        toll_free = sorted(key for key, row in by_key.items() if row.toll_free)
+        for row in conn.execute(
+            select(*_sums(daily_stats.c.key, func.max(daily_stats.c.state).label("state")))
+            .where(*in_range, daily_stats.c.dimension == "area")
+            .group_by(daily_stats.c.key)
+        ):
+            add(row.key, row.state, int(row.dials), int(row.contacts), int(row.successes))
+        for key in toll_free:
+            # This number's calls per prospect area go to the toll-free row instead.
+            for row in conn.execute(
+                select(*_sums(daily_stats.c.key))
+                .where(
+                    *in_range,
+                    daily_stats.c.dimension == "ani_area",
+                    daily_stats.c.key >= f"{key}|",
+                    daily_stats.c.key < f"{key}}}",
+                )
+                .group_by(daily_stats.c.key)
+            ):
+                area = row.key.split("|", 1)[1]
+                add(area, None, -int(row.dials), -int(row.contacts), -int(row.successes))
+        everything = [0, 0, 0]
+        for row in per_number:
+            everything = [everything[0] + int(row.dials), everything[1] + int(row.contacts),
+                          everything[2] + int(row.successes)]  # fmt: skip
+            if row.key in toll_free:
+                add(TOLL_FREE, None, int(row.dials), int(row.contacts), int(row.successes))
+        # Calls whose prospect has no area code: all calls less those counted above.
+        known = [sum(e[i] for e in totals.values()) for i in (1, 2, 3)]
+        missing = [everything[i] - known[i] for i in range(3)]
+        if missing[0] > 0:
+            add(UNKNOWN, None, *missing)
+    return [
+        RegionSums(region, entry[0], entry[1], entry[2], entry[3])
+        for region, entry in totals.items()
+        if entry[1] or entry[2] or entry[3]
+    ]
