@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -129,7 +130,7 @@ class NextAniService:
         validate(NextAniRequest, {**shared, "prospect_phone": "0"})
         now = now or datetime.now(UTC)
         campaign_id = str(shared["outbound_campaign"])
-        self._campaign(self._campaign_snapshot(company, campaign_id, now), campaign_id)
+        self._campaign(await self._campaign_snapshot(company, campaign_id, now), campaign_id)
         results = []
         for index, raw in enumerate(envelope.leads):
             row_id = _row_id(raw, index)
@@ -167,35 +168,38 @@ class NextAniService:
                 f"prospect_zip: {request.prospect_zip!r} {resolved.postal_ignored}: the phone's "
                 "area code was used"
             )
-        snapshot = self._snapshots.get(company.id, now)
+        snapshot = await self._snapshots.current(company.id, now)
         if request.outbound_campaign not in snapshot.campaigns:
-            snapshot = self._campaign_snapshot(company, request.outbound_campaign, now)
+            snapshot = await self._campaign_snapshot(company, request.outbound_campaign, now)
         try:
             return await self._assign_from(snapshot, company, request, resolved, now, warnings)
         except (NotFound, NoAvailableAni):
             # Refusals are checked against the newest inventory: another process may have just
             # added the campaign or the numbers this request needs.
-            fresh = self._snapshots.get(company.id, now, force_check=True)
+            fresh = await self._snapshots.current(company.id, now, force_check=True)
             if fresh is snapshot:
                 raise
             return await self._assign_from(fresh, company, request, resolved, now, warnings)
 
-    def _campaign_snapshot(
+    async def _campaign_snapshot(
         self, company: Company, campaign_id: str, now: datetime
     ) -> CompanySnapshot:
         """A snapshot that knows the campaign if anything can: another process may just have
         created it, and with the company setting unknown_campaign ``serve`` a campaign nobody
         defined is created here, with the company's defaults."""
-        snapshot = self._snapshots.get(company.id, now)
+        snapshot = await self._snapshots.current(company.id, now)
         if campaign_id in snapshot.campaigns:
             return snapshot
-        snapshot = self._snapshots.get(company.id, now, force_check=True)
+        snapshot = await self._snapshots.current(company.id, now, force_check=True)
         if campaign_id in snapshot.campaigns or snapshot.defaults.unknown_campaign != "serve":
             return snapshot
+        await asyncio.to_thread(self._create_unknown, company, campaign_id, now)
+        self._snapshots.invalidate(company.id)
+        return await self._snapshots.current(company.id, now, force_check=True)
+
+    def _create_unknown(self, company: Company, campaign_id: str, now: datetime) -> None:
         with self._db.write() as conn:
             campaign_store.create_unknown(conn, company.id, campaign_id, now)
-        self._snapshots.invalidate(company.id)
-        return self._snapshots.get(company.id, now, force_check=True)
 
     async def _assign_from(
         self,
@@ -217,8 +221,7 @@ class NextAniService:
         defaults = snapshot.defaults
         sticky_id = None
         if campaign.sticky_ani:
-            with self._db.read() as conn:
-                sticky_id = store.last_ani_for_prospect(conn, company.id, resolved.phone.number)
+            sticky_id = await asyncio.to_thread(self._last_ani, company, resolved.phone.number)
         default = cast("AssignmentType", campaign.default_assignment_type or DEFAULT_STRATEGY)
         strategy = request.assignment_type or default
         arm = None
@@ -285,7 +288,9 @@ class NextAniService:
                 )
             )
             if counters is None:
-                self._snapshots.refresh_usage(snapshot, [candidate.ani_id])
+                await asyncio.to_thread(
+                    self._snapshots.refresh_usage, snapshot, [candidate.ani_id]
+                )
                 continue
             snapshot.absorb(
                 candidate.ani_id, snapshot.day, counters[0], snapshot.hour, counters[1], now
@@ -295,6 +300,10 @@ class NextAniService:
         raise NoAvailableAni(
             "every candidate ANI was taken by concurrent requests; retry", groups=groups
         )
+
+    def _last_ani(self, company: Company, prospect_phone: str) -> int | None:
+        with self._db.read() as conn:
+            return store.last_ani_for_prospect(conn, company.id, prospect_phone)
 
     def _refused(self, company: Company, campaign: str, exc: NoAvailableAni, now: datetime) -> None:
         self._sink.refused(company, campaign, exc.groups, exc.reason, exc.message, now)

@@ -9,6 +9,7 @@ later, and always before a request is refused for lack of an ANI).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -191,6 +192,29 @@ class SnapshotCache:
 
     def invalidate(self, company_id: int) -> None:
         self._snapshots.pop(company_id, None)
+
+    def fresh(self, company_id: int, now: datetime) -> CompanySnapshot | None:
+        """The company's snapshot when serving ``now`` from it needs no database read (no
+        version check due, no pause ending, the same day and hour); else None."""
+        snapshot = self._snapshots.get(company_id)
+        if (
+            snapshot is None
+            or (snapshot.next_change_at is not None and now >= snapshot.next_change_at)
+            or time.monotonic() - snapshot.checked_at > VERSION_CHECK_S
+        ):
+            return None
+        if local_day_hour(now, snapshot.defaults.time_zone) != (snapshot.day, snapshot.hour):
+            return None
+        return snapshot
+
+    async def current(
+        self, company_id: int, now: datetime, *, force_check: bool = False
+    ) -> CompanySnapshot:
+        """As ``get``, for the event loop: served from memory when it can be, else the
+        database is read in a worker thread (a check, a reload of thousands of numbers)."""
+        if not force_check and (snapshot := self.fresh(company_id, now)) is not None:
+            return snapshot
+        return await asyncio.to_thread(self.get, company_id, now, force_check=force_check)
 
     def get(self, company_id: int, now: datetime, *, force_check: bool = False) -> CompanySnapshot:
         snapshot = self._snapshots.get(company_id)
