@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from openani import cli_anis
 from openani.observability import logs
 from openani.settings import Settings, database_url_from_env
 from openani.store import backup, migrate
@@ -300,7 +301,24 @@ def build_parser() -> argparse.ArgumentParser:
     db_restore.add_argument("path", help="a file written by `openani db backup`")
     _add_database_url(db_restore)
     db_restore.set_defaults(func=cmd_db_restore)
+
+    def company_and_database(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--company", required=True, help="company GUID")
+        _add_database_url(command)
+        command.set_defaults(func=cmd_anis)
+
+    cli_anis.add_commands(commands, company_and_database)
     return parser
+
+
+def cmd_anis(args: argparse.Namespace) -> int:
+    db = _database(args)
+    _ensure_migrated(db)
+    try:
+        result: int = args.anis_func(args, db, _company(db, args.company))
+        return result
+    finally:
+        db.dispose()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

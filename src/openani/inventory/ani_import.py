@@ -283,11 +283,19 @@ class AniImportService:
         self._db = db
         self._on_change = on_change
 
-    def run(self, company: Company, source: Source, *, dry_run: bool) -> dict[str, Any]:
-        """Validate every row and, unless ``dry_run``, write the valid ones; the report."""
+    def run(
+        self,
+        company: Company,
+        source: Source,
+        *,
+        dry_run: bool,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> dict[str, Any]:
+        """Validate every row and, unless ``dry_run``, write the valid ones; the report.
+        ``progress(rows done, rows)`` is told every 1,000 rows validated."""
         with self._db.read() if dry_run else self._db.write() as conn:
             existing = store.inventory_by_key(conn, company.id)
-            plan = _plan(source, existing, datetime.now(UTC))
+            plan = _plan(source, existing, datetime.now(UTC), progress)
             changed = bool(plan.inserts or plan.revivals or plan.updates or plan.activity)
             if not dry_run and changed:
                 self._apply(conn, company, plan)
@@ -330,10 +338,17 @@ class AniImportService:
             _apply_activity(conn, company, plan.activity)
 
 
-def _plan(source: Source, existing: Mapping[tuple[str, str], Row[Any]], now: datetime) -> _Plan:
+def _plan(
+    source: Source,
+    existing: Mapping[tuple[str, str], Row[Any]],
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> _Plan:
     plan = _Plan()
     seen: dict[tuple[str, str], int] = {}
-    for row in source.rows:
+    for done, row in enumerate(source.rows):
+        if progress is not None and done % 1000 == 0:
+            progress(done, len(source.rows))
         report, key, columns = _validate(row)
         plan.reports.append(report)
         if key is None or columns is None:
