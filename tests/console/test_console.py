@@ -259,3 +259,23 @@ def test_coverage_shows_the_share_called_from_a_local_number(console: TestClient
     # 4 calls to 561 prospects, 3 of them from the 561 number: 75%, of dials and of contacts.
     assert row.group(1).count("75.0%") == 2
     assert "no local number" not in row.group(1)
+
+
+def test_the_overview_lists_what_results_named_but_nobody_defined(
+    console: TestClient, api: Api
+) -> None:
+    upload(console, NUMBERS_CSV)
+    rows = [
+        {"call_id": "u1", "campaign_id": "c1", "ani": "7185550199", "dispo": "XFER",
+         "prospect_phone": "5613334444", "call_datetime": "2026-12-01T10:00:00-05:00"},
+        {"call_id": "u2", "campaign_id": "c1", "ani": "5617778888", "dispo": "XFER",
+         "prospect_phone": "5613334444", "call_datetime": "2026-12-01T11:00:00-05:00"},
+    ]  # fmt: skip
+    assert api.post("/dialer/results", json={"results": rows}).status_code == 200
+    page = console.get("/console/").text
+    unmapped = re.search(r'<table id="unmapped">(.*?)</table>', page)
+    unknown = re.search(r'<table id="unknown-anis">(.*?)</table>', page)
+    assert unmapped is not None and "XFER" in unmapped.group(1)
+    assert "/console/dispositions?new=XFER" in unmapped.group(1)
+    assert unknown is not None and "+1 7185550199" in unknown.group(1)
+    assert "5617778888" not in unknown.group(1)

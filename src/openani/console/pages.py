@@ -81,7 +81,7 @@ def overview(
     ]
     unknown_rows = [
         [
-            esc(item.get("ani")),
+            esc(f"{item.get('country_code', '')} {item.get('number', '')}"),
             f"{item.get('results', 0):,}",
             '<a href="/console/numbers/import">add it</a>',
         ]

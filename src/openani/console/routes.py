@@ -256,7 +256,11 @@ def _overview_body(context: AppContext, company: Company) -> str:
         status = AFTER_END[row.status] if row.ended and row.status in AFTER_END else row.status
         by_status[status] = by_status.get(status, 0) + int(row.numbers)
     # The first page of each (the most results first).
-    unmapped = context.result_queries.unmapped_dispositions(company, {})["items"]
+    with context.db.read() as conn:
+        unmapped = [
+            {"dispo": r.dispo, "results": int(r.results)}
+            for r in store.unmapped_dispositions(conn, company.id, 20)
+        ]
     unknown = context.result_queries.unknown_anis(company, {})["items"]
     return pages.overview(windows, days, by_status, unmapped, unknown)
 

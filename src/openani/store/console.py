@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, select
 
-from openani.store.schema import anis, daily_stats
+from openani.store.schema import anis, daily_stats, dial_results
 
 
 def daily_series(
@@ -128,3 +128,16 @@ def ani_id(conn: Connection, company_id: int, country_code: str, number: str) ->
             anis.c.deleted_at.is_(None),
         )
     ).scalar_one_or_none()
+
+
+def unmapped_dispositions(conn: Connection, company_id: int, limit: int) -> Sequence[Any]:
+    """(dispo, results) of results whose disposition is not defined, most first: counts only,
+    which the partial index of such results answers by itself."""
+    count = func.count().label("results")
+    return conn.execute(
+        select(dial_results.c.dispo, count)
+        .where(dial_results.c.company_id == company_id, dial_results.c.disposition_id.is_(None))
+        .group_by(dial_results.c.dispo)
+        .order_by(count.desc(), dial_results.c.dispo)
+        .limit(limit)
+    ).all()
