@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 from openani.errors import ValidationFailed
 
 # The moments openani accepts, in UTC. Nothing before 2000 is a call a dialer could have placed
-# through it (a 1970 or year-1 date is a default value, not a time), nothing from 2100 on a date
-# anyone plans for; outside them the time-zone arithmetic of years 1 and 9999 overflows.
+# through it (a 1970 or year-1 date is a default value, not a time). Far-future dates are fine
+# ("paused until 2999"), but the last year is left out: the time-zone arithmetic of 9999-12-31
+# (and of 0001-01-01) overflows, and a pause's end may still have days added to it.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
-OUT_OF_RANGE = "must be between 2000-01-01 and 2099-12-31"
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+OUT_OF_RANGE = "must be between 2000-01-01 and 9998-12-31"
 
 
 def in_range(value: datetime) -> datetime:

@@ -21,7 +21,7 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     fields: dict[str, str] = {}
     for error in exc.errors(include_url=False):
         name = ".".join(str(part) for part in error["loc"]) or "body"
-        reason = _MESSAGES.get(error["type"]) or str(error["msg"])
+        reason = _MESSAGES.get(error["type"]) or str(error["msg"]).removeprefix("Value error, ")
         fields.setdefault(name, reason)
     return fields
 

@@ -4,7 +4,7 @@ Regression: on the main of the time a ``call_datetime`` of ``9999-12-31 23:59:59
 ``0001-01-01T00:00:00+14:00`` and a pause ``until`` of ``9999-12-31T23:59:59-14:00`` answered
 500 on both databases (the time-zone arithmetic overflowed) and failed whole batches, while
 ``0001-...`` and ``1969-...`` calls were silently counted. Fails there; passes with every
-moment checked against 2000-01-01 .. 2099-12-31.
+moment checked against 2000-01-01 .. 9998-12-31.
 """
 
 from __future__ import annotations
