@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from openani.errors import OpenAniError, ValidationFailed
 from openani.geo.zips import UnknownPostalCode, lookup_zip
-from openani.inventory.status import SELECTABLE_STATUSES, effective_status
+from openani.inventory.status import SELECTABLE_STATUSES
 from openani.learning.service import LearningService
 from openani.planner.plan import (
     TARGETS,
@@ -127,7 +127,7 @@ class PlannerService:
                     only_campaigns=campaigns,
                     except_campaigns=campaigns_exclude,
                 )
-            held = store.held_numbers(conn, company.id)
+            held = store.usable_numbers(conn, company.id, now, SELECTABLE_STATUSES)
         demand = [
             Demand(
                 row.region,
@@ -138,7 +138,7 @@ class PlannerService:
             )
             for row in rows
         ]
-        holdings = _holdings(held, demand, group_by, model, now)
+        holdings = _holdings(held, demand, group_by, model)
 
         def rates(region: str) -> Rates:
             area = _area_of(region, group_by)
@@ -190,17 +190,17 @@ def _holdings(
     demand: Sequence[Demand],
     group_by: GroupBy,
     model: ContactModel,
-    now: datetime,
 ) -> dict[str, Holding]:
     numbers: dict[str, int] = defaultdict(int)
     usable: dict[str, int] = defaultdict(int)
     capacity: dict[str, int] = defaultdict(int)
-    for row in held:
-        area = TOLL_FREE if row.toll_free else (row.area_code or UNKNOWN)
+    volume = model.healthy_volume
+    for ani_id, area_code, toll_free, in_rotation in held:
+        area = TOLL_FREE if toll_free else (area_code or UNKNOWN)
         numbers[area] += 1
-        if effective_status(row.status, _aware(row.paused_until), now) in SELECTABLE_STATUSES:
+        if in_rotation:
             usable[area] += 1
-            capacity[area] += model.healthy_volume(row.id)
+            capacity[area] += volume(ani_id)
     if group_by != "zip":
         return {a: Holding(numbers[a], usable[a], capacity[a]) for a in numbers}
     # By ZIP: the numbers of the area codes serving each ZIP called (and toll-free as itself).
@@ -220,10 +220,6 @@ def _holdings(
     if TOLL_FREE in numbers:
         holdings[TOLL_FREE] = Holding(numbers[TOLL_FREE], usable[TOLL_FREE], capacity[TOLL_FREE])
     return holdings
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def plan_body(plan: Plan, group_by: GroupBy) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, literal, select
@@ -69,20 +70,6 @@ def dials_by_region(
     return conn.execute(query).all()
 
 
-def held_numbers(conn: Connection, company_id: int) -> Sequence[Any]:
-    """Every number not deleted: id, area code, state, toll-free, status and its end."""
-    return conn.execute(
-        select(
-            anis.c.id,
-            anis.c.area_code,
-            anis.c.state,
-            anis.c.toll_free,
-            anis.c.status,
-            anis.c.paused_until,
-        ).where(anis.c.company_id == company_id, anis.c.deleted_at.is_(None))
-    ).all()
-
-
 def known_campaigns(conn: Connection, company_id: int, ids: Sequence[str]) -> set[str]:
     rows = conn.execute(
         select(campaigns.c.ext_id).where(
@@ -131,43 +118,42 @@ def dials_by_region_from_stats(
         daily_stats.c.company_id == company_id,
         daily_stats.c.day.between(start_day, end_day),
     )
-    numbers = conn.execute(
-        select(anis.c.country_code, anis.c.number, anis.c.area_code, anis.c.state,
-               anis.c.toll_free)
-        .where(anis.c.company_id == company_id)
-    ).all()  # fmt: skip
-    by_key = {row.country_code + row.number: row for row in numbers}
-    per_number = conn.execute(
-        select(*_sums(daily_stats.c.key))
-        .where(*in_range, daily_stats.c.dimension == "ani")
-        .group_by(daily_stats.c.key)
-    ).all()
     totals: dict[str, list[Any]] = {}
 
-    def add(region: str, state: str | None, dials: int, contacts: int, successes: int) -> None:
+    def add(region: str, state: str | None, row: Any, sign: int = 1) -> None:
         entry = totals.setdefault(region, [state, 0, 0, 0])
         entry[0] = entry[0] or state
-        entry[1] += dials
-        entry[2] += contacts
-        entry[3] += successes
+        for i, name in enumerate(("dials", "contacts", "successes"), start=1):
+            entry[i] += sign * int(row[name] if isinstance(row, dict) else getattr(row, name))
 
+    numbers = select(
+        anis.c.country_code, anis.c.number, anis.c.area_code, anis.c.state, anis.c.toll_free
+    ).where(anis.c.company_id == company_id)
     if group_by == "ani":
-        for row in per_number:
+        by_key = {row.country_code + row.number: row for row in conn.execute(numbers)}
+        for row in conn.execute(
+            select(*_sums(daily_stats.c.key))
+            .where(*in_range, daily_stats.c.dimension == "ani")
+            .group_by(daily_stats.c.key)
+        ):
             held = by_key.get(row.key)
-            region = (
-                TOLL_FREE if held is not None and held.toll_free
-                else (held.area_code if held is not None and held.area_code else UNKNOWN)
-            )  # fmt: skip
-            add(region, held.state if held is not None else None,
-                int(row.dials), int(row.contacts), int(row.successes))  # fmt: skip
+            if held is None:
+                add(UNKNOWN, None, row)
+            elif held.toll_free:
+                add(TOLL_FREE, None, row)
+            else:
+                add(held.area_code or UNKNOWN, held.state, row)
     else:
-        toll_free = sorted(key for key, row in by_key.items() if row.toll_free)
+        toll_free = [
+            row.country_code + row.number
+            for row in conn.execute(numbers.where(anis.c.toll_free.is_(True)))
+        ]
         for row in conn.execute(
             select(*_sums(daily_stats.c.key, func.max(daily_stats.c.state).label("state")))
             .where(*in_range, daily_stats.c.dimension == "area")
             .group_by(daily_stats.c.key)
         ):
-            add(row.key, row.state, int(row.dials), int(row.contacts), int(row.successes))
+            add(row.key, row.state, row)
         for key in toll_free:
             # This number's calls per prospect area go to the toll-free row instead.
             for row in conn.execute(
@@ -180,21 +166,47 @@ def dials_by_region_from_stats(
                 )
                 .group_by(daily_stats.c.key)
             ):
-                area = row.key.split("|", 1)[1]
-                add(area, None, -int(row.dials), -int(row.contacts), -int(row.successes))
-        everything = [0, 0, 0]
-        for row in per_number:
-            everything = [everything[0] + int(row.dials), everything[1] + int(row.contacts),
-                          everything[2] + int(row.successes)]  # fmt: skip
-            if row.key in toll_free:
-                add(TOLL_FREE, None, int(row.dials), int(row.contacts), int(row.successes))
-        # Calls whose prospect has no area code: all calls less those counted above.
-        known = [sum(e[i] for e in totals.values()) for i in (1, 2, 3)]
-        missing = [everything[i] - known[i] for i in range(3)]
-        if missing[0] > 0:
-            add(UNKNOWN, None, *missing)
+                add(row.key.split("|", 1)[1], None, row, -1)
+        if toll_free:
+            for row in conn.execute(
+                select(*_sums()).where(
+                    *in_range, daily_stats.c.dimension == "ani", daily_stats.c.key.in_(toll_free)
+                )
+            ):
+                if row.dials:
+                    add(TOLL_FREE, None, row)
+        # Calls whose prospect had no area code: every call (each has a campaign) less those.
+        everything = conn.execute(
+            select(*_sums()).where(*in_range, daily_stats.c.dimension == "campaign")
+        ).one()
+        known = [sum(entry[i] for entry in totals.values()) for i in (1, 2, 3)]
+        if everything.dials and int(everything.dials) > known[0]:
+            missing = {
+                "dials": int(everything.dials) - known[0],
+                "contacts": int(everything.contacts) - known[1],
+                "successes": int(everything.successes) - known[2],
+            }
+            add(UNKNOWN, None, missing)
     return [
         RegionSums(region, entry[0], entry[1], entry[2], entry[3])
         for region, entry in totals.items()
         if entry[1] or entry[2] or entry[3]
     ]
+
+
+def usable_numbers(
+    conn: Connection, company_id: int, now: datetime, selectable: Collection[str]
+) -> Sequence[Any]:
+    """(id, area_code, toll_free, usable) of every number not deleted: usable when its status is
+    one of ``selectable``, or a pause or rest that has ended by ``now``."""
+    ended = and_(anis.c.paused_until.is_not(None), anis.c.paused_until <= now)
+    usable = case(
+        (anis.c.status.in_(sorted(selectable)), True),
+        (and_(anis.c.status.in_(("paused", "resting")), ended), True),
+        else_=False,
+    ).label("usable")
+    return conn.execute(
+        select(anis.c.id, anis.c.area_code, anis.c.toll_free, usable).where(
+            anis.c.company_id == company_id, anis.c.deleted_at.is_(None)
+        )
+    ).all()
