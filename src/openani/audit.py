@@ -20,7 +20,7 @@ class AuditService:
         self._db = db
 
     def page(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        page = log_page(query, ("resource",))
+        page = log_page(company.id, query, ("resource",))
         resource = query.get("resource")
         if resource is not None and resource not in RESOURCES:
             raise ValidationFailed({"resource": f"must be one of {', '.join(RESOURCES)}"})

@@ -53,7 +53,7 @@ class AssignmentLog:
         self._db = db
 
     def page(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        page = log_page(query, FILTERS)
+        page = log_page(company.id, query, FILTERS)
         prospect = None
         if "prospect_phone" in query:
             try:

@@ -36,6 +36,7 @@ from openani.http.context import AppContext, context_of
 from openani.inventory import ani_export, ani_import, ani_status
 from openani.inventory.status import AFTER_END, STATUSES
 from openani.moments import moment
+from openani.paging import decode_cursor, encode_cursor
 from openani.planner.service import plan_body, plan_csv
 from openani.results.stats import parse_window
 from openani.store import console as store
@@ -281,8 +282,6 @@ def _number_filters(query: Mapping[str, str]) -> dict[str, Any]:
         raise ValidationFailed({"status": f"must be one of {', '.join(STATUSES)}"})
     if "number" in chosen and not chosen["number"].isdigit():
         raise ValidationFailed({"number": "must be digits"})
-    if "cursor" in chosen and not chosen["cursor"].isdigit():
-        raise ValidationFailed({"cursor": "is not a page of this list"})
     if chosen.get("branded") not in (None, "true", "false"):
         raise ValidationFailed({"branded": "must be true or false"})
     return chosen
@@ -299,7 +298,7 @@ def _numbers_rows(
             campaign=None, number_prefix=filters.get("number"),
             area_code=filters.get("area_code"), state=filters.get("state"),
             status=filters.get("status"),
-            after_id=int(filters["cursor"]) if "cursor" in filters else None,
+            after_id=decode_cursor(company.id, filters.get("cursor")),
             limit=PAGE_SIZE + 1, inbound_group_id=filters.get("group"),
             branded=None if "branded" not in filters else filters["branded"] == "true",
         )  # fmt: skip
@@ -325,7 +324,7 @@ def _numbers_rows(
             }
         )
     more = len(rows) > PAGE_SIZE
-    return items, str(rows[PAGE_SIZE - 1].id) if more else None
+    return items, encode_cursor(company.id, rows[PAGE_SIZE - 1].id) if more else None
 
 
 @page
@@ -333,6 +332,7 @@ async def numbers(request: Request, visitor: Visitor) -> Response:
     context, company = visitor.context, visitor.company
     try:
         filters = _number_filters(request.query_params)
+        decode_cursor(company.id, filters.get("cursor"))  # refused here, not in the worker
     except ValidationFailed as exc:
         return redirect("/console/numbers", error=exc.message)
     model = await context.learning.current(company.id, company.time_zone, datetime.now(UTC))
@@ -719,7 +719,7 @@ async def audit(request: Request, visitor: Visitor) -> Response:
     query = {"limit": "100"}
     if resource:
         query["resource"] = resource
-    if request.query_params.get("cursor", "").isdigit():
+    if request.query_params.get("cursor"):
         query["cursor"] = request.query_params["cursor"]
     try:
         found = await run_in_threadpool(visitor.context.audit.page, visitor.company, query)

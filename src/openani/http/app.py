@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from openani import geo
+from openani import geo, paging
 from openani.assign.log import AssignmentLog
 from openani.assign.service import NextAniService
 from openani.assign.snapshot import SnapshotCache
@@ -69,6 +69,7 @@ from openani.results.service import ResultIngest
 from openani.results.stats import StatsService
 from openani.selection.burn import BurnSignal
 from openani.settings import Settings
+from openani.store import installation
 from openani.store.checkpoint import WalCheckpointer
 from openani.store.companies import Company
 from openani.store.engine import Database
@@ -112,6 +113,8 @@ def create_app(
         sqlite_synchronous=settings.sqlite_synchronous,
         checkpoint_in_background=True,
     )
+    with db.write() as conn:
+        paging.use_cursor_secret(installation.secret(conn, "cursor"))
     snapshots = SnapshotCache(db)
     learning = LearningService(db)
 

@@ -36,7 +36,7 @@ class AniHistoryService:
         self._db = db
 
     def page(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        page = log_page(query, tuple(HistoryFilter.model_fields))
+        page = log_page(company.id, query, tuple(HistoryFilter.model_fields))
         match = number_match(query)
         with self._db.read() as conn:
             rows = store.page(

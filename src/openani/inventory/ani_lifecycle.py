@@ -113,7 +113,7 @@ class LifecycleService:
         self._db = db
 
     def remediations(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        page = log_page(query, tuple(HistoryFilter.model_fields))
+        page = log_page(company.id, query, tuple(HistoryFilter.model_fields))
         match = number_match(query)
         with self._db.read() as conn:
             rows = store.remediation_page(
@@ -133,7 +133,7 @@ class LifecycleService:
         )
 
     def scheduled(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        page = log_page(query, (*HistoryFilter.model_fields, "state"))
+        page = log_page(company.id, query, (*HistoryFilter.model_fields, "state"))
         state = query.get("state", "pending")
         if state not in ("pending", "all"):
             raise ValidationFailed({"state": "must be pending or all"})

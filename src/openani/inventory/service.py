@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Row
 from openani.errors import Conflict, NotFound, ValidationFailed
 from openani.inventory.specs import ListFilter, ResourceSpec
 from openani.inventory.status import STATUSES
-from openani.paging import row_cursor
+from openani.paging import decode_cursor, encode_cursor
 from openani.store import audit
 from openani.store import resources as store
 from openani.store.companies import Company, bump_inventory_version
@@ -168,7 +168,7 @@ class ResourceService:
         self, company: Company, query: Mapping[str, str], *, limit: int, cursor: str | None
     ) -> Page:
         filters = self._filters(query)
-        after_id = _decode_cursor(cursor)
+        after_id = decode_cursor(company.id, cursor)
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValidationFailed({"limit": f"must be between 1 and {MAX_PAGE_SIZE}"})
         with self._db.read() as conn:
@@ -179,7 +179,7 @@ class ResourceService:
         rows = rows[:limit]
         return Page(
             items=[self.spec.to_public(row) for row in rows],
-            next_cursor=str(rows[-1].id) if more else None,
+            next_cursor=encode_cursor(company.id, rows[-1].id) if more else None,
         )
 
     def _one(
@@ -221,6 +221,3 @@ def _filter_value(name: str, spec_filter: ListFilter, raw: str) -> Any:
         raise ValidationFailed({name: "must be true or false"})
     return raw
 
-
-def _decode_cursor(cursor: str | None) -> int | None:
-    return row_cursor(cursor)

@@ -37,7 +37,7 @@ class ResultQueries:
 
     def results(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
         """Stored results, newest first, with the KPIs they were sent with."""
-        page = log_page(query, RESULT_FILTERS)
+        page = log_page(company.id, query, RESULT_FILTERS)
         match: dict[str, Any] = {
             column: query[name] for name, column in _TEXT_FILTERS.items() if name in query
         }

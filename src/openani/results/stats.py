@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from openani.errors import ValidationFailed
 from openani.inventory.status import effective_status, status_view
-from openani.paging import page_limit, row_cursor
+from openani.paging import decode_cursor, encode_cursor, page_limit
 from openani.results.experiment import ArmCounts, report
 from openani.store import companies as company_store
 from openani.store import stats as store
@@ -109,7 +109,7 @@ class StatsService:
         _check_known(query, ("number", "area_code", "state", "campaign", "status"))
         window = parse_window(query, company.time_zone)
         limit = _limit(query)
-        cursor = row_cursor(query.get("cursor"))
+        cursor = decode_cursor(company.id, query.get("cursor"))
         status = query.get("status")
         if status is not None and status not in ("active", "paused"):
             raise ValidationFailed({"status": "must be active or paused"})
@@ -140,7 +140,7 @@ class StatsService:
         return {
             "window": _window_body(window),
             "items": items,
-            "next_cursor": str(rows[limit - 1].id) if more else None,
+            "next_cursor": encode_cursor(company.id, rows[limit - 1].id) if more else None,
         }
 
     def anis_by_page(

@@ -478,3 +478,12 @@ ani_schedules = Table(
     Index("ix_ani_schedules_due", "applied_at", "cancelled_at", "at"),
     Index("ix_ani_schedules_company_id", "company_id", "id"),
 )
+
+# Secrets of this installation, made once by a migration and shared by every server process
+# (e.g. "cursor": the key that makes list cursors opaque; see openani.paging).
+installation_secrets = Table(
+    "installation_secrets",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", String(128), nullable=False),
+)

@@ -260,7 +260,7 @@ class WebhookService:
     # The delivery log
 
     def deliveries(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        page = log_page(query, ("id", "webhook", "status"))
+        page = log_page(company.id, query, ("id", "webhook", "status"))
         if "id" in query:
             return self.delivery(company, {"id": query["id"]})
         status = query.get("status")
