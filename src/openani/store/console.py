@@ -110,8 +110,11 @@ def areas_called(
         .where(
             daily_stats.c.company_id == company_id,
             daily_stats.c.dimension == "ani_area",
-            daily_stats.c.key.startswith(prefix, autoescape=True),
-            daily_stats.c.day.between(start, end),
+            # A range of keys rather than LIKE, and the days through an expression, so that
+            # SQLite walks the primary key (this number's rows) and not every row of the days.
+            daily_stats.c.key >= prefix,
+            daily_stats.c.key < full_number + "}",
+            func.substr(daily_stats.c.day, 1, 10).between(start, end),
         )
         .group_by(area)
         .order_by(dials.desc())

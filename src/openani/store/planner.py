@@ -159,10 +159,12 @@ def dials_by_region_from_stats(
             for row in conn.execute(
                 select(*_sums(daily_stats.c.key))
                 .where(
-                    *in_range,
+                    daily_stats.c.company_id == company_id,
                     daily_stats.c.dimension == "ani_area",
                     daily_stats.c.key >= f"{key}|",
                     daily_stats.c.key < f"{key}}}",
+                    # Days through an expression: SQLite then walks this number's keys.
+                    func.substr(daily_stats.c.day, 1, 10).between(start_day, end_day),
                 )
                 .group_by(daily_stats.c.key)
             ):
