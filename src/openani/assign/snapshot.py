@@ -180,8 +180,10 @@ class CompanySnapshot:
         usage = self.usage.get(ani_id)
         if usage is None:
             usage = self.usage[ani_id] = Usage()
-        usage.dials_today = dials_today if day == self.day else 0
-        usage.dials_this_hour = dials_this_hour if hour == self.hour else 0
+        # Counters of a later day or hour than this process's (the company's time zone moved
+        # back) still count: the claim keeps adding to them rather than starting again.
+        usage.dials_today = dials_today if day >= self.day else 0
+        usage.dials_this_hour = dials_this_hour if hour >= self.hour else 0
         usage.last_assigned_at = last_assigned_at.timestamp()
 
 

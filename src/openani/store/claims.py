@@ -2,7 +2,9 @@
 
 One transaction: a conditional upsert of the number's live counters, then the assignment log
 row and the day's ``assigned`` statistics. The upsert rolls the counters over when the
-company's day or hour has changed and increments them only while under cap, so concurrent
+company's day or hour has moved on (to a later one: a time zone changed back to an earlier day
+keeps counting the later day, which is never counted again from zero) and increments them only
+while under cap, so concurrent
 requests in any number of server processes can never push a number past a strict cap nor lose
 an increment.
 
@@ -32,16 +34,16 @@ _CLAIM = """
         (ani_id, company_id, day, dials_today, hour, dials_this_hour, last_assigned_at)
     VALUES (:ani_id, :company_id, :day, 1, :hour, 1, :now)
     ON CONFLICT (ani_id) DO UPDATE SET
-        dials_today = CASE WHEN ani_usage.day = excluded.day
-                           THEN ani_usage.dials_today + 1 ELSE 1 END,
-        dials_this_hour = CASE WHEN ani_usage.hour = excluded.hour
-                               THEN ani_usage.dials_this_hour + 1 ELSE 1 END,
-        day = excluded.day,
-        hour = excluded.hour,
+        dials_today = CASE WHEN excluded.day > ani_usage.day
+                           THEN 1 ELSE ani_usage.dials_today + 1 END,
+        dials_this_hour = CASE WHEN excluded.hour > ani_usage.hour
+                               THEN 1 ELSE ani_usage.dials_this_hour + 1 END,
+        day = CASE WHEN excluded.day > ani_usage.day THEN excluded.day ELSE ani_usage.day END,
+        hour = CASE WHEN excluded.hour > ani_usage.hour THEN excluded.hour ELSE ani_usage.hour END,
         last_assigned_at = excluded.last_assigned_at
     WHERE :enforce = 0
-       OR ((ani_usage.day <> excluded.day OR ani_usage.dials_today < :daily_cap)
-           AND (:hourly_cap < 0 OR ani_usage.hour <> excluded.hour
+       OR ((excluded.day > ani_usage.day OR ani_usage.dials_today < :daily_cap)
+           AND (:hourly_cap < 0 OR excluded.hour > ani_usage.hour
                 OR ani_usage.dials_this_hour < :hourly_cap))
     RETURNING dials_today, dials_this_hour
 """
