@@ -279,3 +279,21 @@ def test_the_overview_lists_what_results_named_but_nobody_defined(
     assert "/console/dispositions?new=XFER" in unmapped.group(1)
     assert unknown is not None and "+1 7185550199" in unknown.group(1)
     assert "5617778888" not in unknown.group(1)
+
+
+def test_an_activation_on_a_later_date_is_scheduled(console: TestClient, api: Api) -> None:
+    upload(console, NUMBERS_CSV)
+    token = csrf_of(console.get("/console/numbers").text)
+    console.post(
+        "/console/numbers/action",
+        data={"csrf": token, "number": "2125550143", "country_code": "+1", "action": "pause"},
+    )
+    answer = console.post(
+        "/console/numbers/action",
+        data={"csrf": token, "number": "2125550143", "country_code": "+1", "action": "activate",
+              "date": "2099-01-02", "note": "after the holidays"},
+    )  # fmt: skip
+    assert "will+be+activated" in answer.headers["location"]
+    assert api.get("/dialer/anis", params={"number": "2125550143"}).json()["status"] == "paused"
+    pending = api.get("/dialer/anis/scheduled").json()["items"]
+    assert [(p["action"], p["note"]) for p in pending] == [("activate", "after the holidays")]

@@ -133,6 +133,8 @@ def actions(csrf: str, country_code: str, number: str, status: str, back: str) -
         forms.append(
             '<form method="post" action="/console/numbers/action" class="inline">'
             f"{common}{hidden('action', 'activate')}"
+            '<input type="date" name="date" title="activate on (empty: now)">'
+            '<input type="text" name="note" placeholder="note" size="8">'
             f'<button type="submit" data-action="activate" data-number="{esc(number)}">'
             "Activate</button></form>"
         )

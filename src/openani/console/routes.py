@@ -361,8 +361,16 @@ async def _number_action(request: Request, visitor: Visitor, form: Form) -> Resp
         await run_in_threadpool(ani_status.pause, anis, company, body)
         notice = f"{key['number']} paused"
     elif what == "activate":
-        await run_in_threadpool(ani_status.activate, anis, company, key)
-        notice = f"{key['number']} activated"
+        body = dict(key)
+        if form.get("date"):
+            body["date"] = form.get("date")
+        result = await run_in_threadpool(ani_status.activate, anis, company, body)
+        scheduled = result.get("scheduled")
+        notice = (
+            f"{key['number']} will be activated on {form.get('date')}"
+            if scheduled
+            else f"{key['number']} activated"
+        )
     elif what == "rest":
         days = int(context.company_settings.get(company)["rest_days"])
         await run_in_threadpool(lambda: ani_status.rest(anis, company, key, days=days))
