@@ -237,7 +237,7 @@ def create_app(
                 max_in_flight=settings.max_in_flight,
                 callback_path=results.CALLBACK_PATH,
             ),
-            Middleware(RefuseNulQuery, exempt=results.CALLBACK_PATH),
+            Middleware(RefuseNulQuery, exempt=results.CALLBACK_PATH, respond=anchor_api.refusal),
             Middleware(TrailingSlash, paths=[op.path for op in operations]),
         ],
     )

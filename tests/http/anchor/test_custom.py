@@ -108,3 +108,9 @@ def test_refusals(sdk: Sdk) -> None:
     assert no_body.status_code == 422 and no_body.json()["success"] is False
     bad_number = sdk.send("POST", "/custom/anis", {**CASES[2][2], "number": "12"})
     assert bad_number.status_code == 422 and "number" in bad_number.json()["error"]["fields"]
+    # Refused before any route (a NUL in the query string), still in the SDKs' envelope.
+    nul = sdk.client.get(
+        "/custom/campaigns?id=c%001", headers={"Authorization": f"Bearer {sdk.key}"}
+    )
+    assert nul.status_code == 422
+    assert nul.json()["success"] is False and nul.json()["error"]["fields"].keys() == {"id"}
