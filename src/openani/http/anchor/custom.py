@@ -19,6 +19,7 @@ from starlette.responses import Response
 from openani.errors import ValidationFailed
 from openani.http.anchor.envelope import FAILURES, anchor_route, guarded
 from openani.http.context import AppContext, company_of, context_of
+from openani.http.offload import in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.responses import JSONResponse
 from openani.inventory.models import Output
@@ -66,7 +67,7 @@ def custom_operations(spec: ResourceSpec) -> list[Operation]:
             )
         if spec.key_field not in query:
             raise ValidationFailed({spec.key_field: "is required (query string)"})
-        public = context_of(request).resources[spec.path].get(company, dict(query))
+        public = await in_worker(context_of(request).resources[spec.path].get, company, dict(query))
         return JSONResponse({"success": True, member: public})
 
     public = spec.public_model

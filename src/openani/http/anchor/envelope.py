@@ -9,6 +9,7 @@ the SDK's (``dialer_campaign``, not ``outbound_campaign``).
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -20,6 +21,7 @@ from starlette.responses import Response
 from openani.errors import OpenAniError, ValidationFailed
 from openani.http.body import read_json_object
 from openani.http.context import AppContext, company_of, context_of
+from openani.http.offload import in_worker
 from openani.http.operations import ResponseShape
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse, error_object
@@ -87,7 +89,6 @@ def anchor_route(
     call: Call,
     *,
     names: Names | None = None,
-    status: int = 200,
     forgiving: bool = False,
     body_optional: bool = False,
 ) -> Handler:
@@ -107,23 +108,24 @@ def anchor_route(
                 if not body_optional:
                     raise ValidationFailed({"body": "is required: a JSON object"})
                 body = {}
-            answer = call(context, company, body)
-            if isinstance(answer, Awaitable):
-                answer = await answer
+            if inspect.iscoroutinefunction(call):
+                answer = await call(context, company, body)
+            else:  # reads and writes of the database: in a worker, off the event loop
+                answer = await in_worker(call, context, company, body)
         except OpenAniError as exc:
             return failure(renamed(exc, names or {}))
-        return JSONResponse(answer, status_code=status)
+        return JSONResponse(answer)
 
     return handler
 
 
-def guarded(handler: Handler, names: Names | None = None) -> Handler:
+def guarded(handler: Handler) -> Handler:
     """Any handler whose refusals are answered in the SDK's failure envelope."""
 
     async def wrapped(request: Request) -> Response:
         try:
             return await handler(request)
         except OpenAniError as exc:
-            return failure(renamed(exc, names or {}))
+            return failure(exc)
 
     return wrapped

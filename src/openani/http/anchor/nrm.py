@@ -22,6 +22,7 @@ from starlette.responses import Response
 from openani.errors import ValidationFailed
 from openani.http.anchor.envelope import FAILURES, anchor_route, guarded
 from openani.http.context import AppContext, company_of, context_of
+from openani.http.offload import in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.responses import JSONResponse
 from openani.inventory import ani_lifecycle, ani_status
@@ -176,7 +177,9 @@ async def list_anis(request: Request) -> Response:
     prefix = query.get("number") or None
     if prefix is not None and not prefix.isdigit():
         raise ValidationFailed({"number": "must be digits (a prefix of the national number)"})
-    total, items = context_of(request).stats.anis_by_page(company, prefix, page, size)
+    total, items = await in_worker(
+        context_of(request).stats.anis_by_page, company, prefix, page, size
+    )
     pages = math.ceil(total / size)
     return JSONResponse(
         {

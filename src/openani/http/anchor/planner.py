@@ -14,12 +14,12 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
-from starlette.concurrency import run_in_threadpool
 
 from openani.geo.area_codes import area_code
 from openani.geo.zips import UnknownPostalCode, lookup_zip
 from openani.http.anchor.envelope import FAILURES, anchor_route
 from openani.http.context import AppContext
+from openani.http.offload import in_worker
 from openani.http.operations import Operation
 from openani.http.planner import plan_in_thread
 from openani.inventory.models import Identifier, Input, Output
@@ -224,7 +224,7 @@ async def generate(context: AppContext, company: Company, body: dict[str, Any]) 
         campaigns=request.campaigns,
         campaigns_exclude=request.campaignsExclude,
     )
-    campaigns = await run_in_threadpool(context.planner.campaigns, company)
+    campaigns = await in_worker(context.planner.campaigns, company)
     return {"success": True, "data": plan_of(plan, request, campaigns)}
 
 
