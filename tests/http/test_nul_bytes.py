@@ -92,3 +92,11 @@ def test_a_value_the_database_refuses_fails_its_row_only(db: Database, tenant: T
     assert [outcomes[i].status for i in range(3)] == ["stored", "error", "stored"]
     error = outcomes[1].error
     assert error is not None and error.status == 422
+
+
+def test_the_anchor_routes_refuse_it_in_their_envelope(client: TestClient, tenant: Tenant) -> None:
+    headers = {"Authorization": f"Bearer {tenant.api_key}"}
+    response = client.get("/custom/campaigns?id=c%00", headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["success"] is False
+    assert "NUL" in response.json()["error"]["fields"]["id"]

@@ -8,6 +8,7 @@ traceback it logs can be quoted in the failure that it explains.
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -108,9 +109,13 @@ def _openani(*args: str) -> str:
 
 
 @contextmanager
-def live_server(directory: Path) -> Iterator[LiveServer]:
-    """`openani serve` on a fresh SQLite database, with one company made by the CLI."""
-    database_url = f"sqlite:///{directory / 'openani.db'}"
+def live_server(directory: Path, database_url: str | None = None) -> Iterator[LiveServer]:
+    """`openani serve` on a fresh database (a SQLite file unless ``database_url`` names an empty
+    one, migrated here), with one company made by the CLI."""
+    if database_url is None:
+        database_url = f"sqlite:///{directory / 'openani.db'}"
+    else:
+        _openani("db", "upgrade", "--database-url", database_url)
     created = json.loads(
         _openani("company", "create", "Fuzz", "--json", "--database-url", database_url)
     )
@@ -315,10 +320,51 @@ def _shape_callback(case: AnyCase, live: LiveServer, rng: random.Random) -> None
     case.query = query
 
 
+# Values that once answered 500: NUL characters (PostgreSQL cannot store them), dates at the ends
+# of the calendar, numbers beyond 64 bits or written in other scripts' digits.
+POISONED_TEXT = (
+    "x\x00y",
+    "\x00",
+    "9999-12-31 23:59:59",
+    "9999-12-31T23:59:59-14:00",
+    "0001-01-01T00:00:00+14:00",
+    "1969-12-31 23:59:59",
+    "²",
+    "9223372036854775808",
+    "9" * 400,
+)
+POISONED_NUMBERS = (2**63, 2**31, -(2**63), 10**30)
+
+
+def _poison_value(value: Any, rng: random.Random) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return rng.choice(POISONED_NUMBERS)
+    if isinstance(value, str):
+        poisoned = rng.choice(POISONED_TEXT)
+        return value + poisoned if poisoned.startswith("x") else poisoned
+    return value
+
+
+def _poison(values: Any, rng: random.Random) -> None:
+    """One field of a query, a body or a batch row, replaced by a value that once failed."""
+    if not isinstance(values, dict) or not values:
+        return
+    name = rng.choice(sorted(values))
+    value = values[name]
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        _poison(value[0], rng)
+    else:
+        values[name] = _poison_value(value, rng)
+
+
 def shape_case(case: AnyCase, live: LiveServer) -> None:
     rng = _rng(case)
     if case.path == seed.CALLBACK:
         _shape_callback(case, live, rng)
+        if rng.random() < 0.25:
+            _poison(case.query, rng)
         return
     real = _real_identifiers(case, rng, live)
     if case.path in _ACTIONS and isinstance(case.body, dict) and rng.random() < 0.3:
@@ -353,6 +399,10 @@ def shape_case(case: AnyCase, live: LiveServer) -> None:
             case.headers.pop("Authorization", None)
         else:
             case.headers["Authorization"] = "Bearer oak_0000000000000000_" + "x" * 43
+    if rng.random() < 0.25:
+        _poison(
+            case.body if isinstance(case.body, dict) and rng.random() < 0.7 else case.query, rng
+        )
 
 
 # Checks beyond schemathesis's own: the error shapes the README promises.
@@ -429,3 +479,24 @@ class ServerLog:
             f"the server logged an error while answering:\n{logged}"
         )
         return None
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """An empty database of its own on the test PostgreSQL server, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from openani.store.engine import sqlalchemy_url
+
+    name = f"openani_fuzz_{os.getpid()}"
+    admin = create_engine(sqlalchemy_url(server_url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

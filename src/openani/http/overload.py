@@ -7,8 +7,9 @@ What a slot protects is the work of serving a request, so three kinds of waiting
 
 - ``/dialer/next`` (and its batch) have a budget of their own: nothing else, however slow or
   numerous, can take the slots of the calls a dialer is waiting on;
-- a request that carries no credential at all (no API key, and not the results callback, whose
-  company GUID may be in its body) is refused at once and is not counted;
+- a request that carries no credential at all (no API key or console cookie, and not the
+  results callback, whose company GUID may be in its body) is refused at once and is not
+  counted;
 - a request waiting for its body gives its slot back until the body has arrived
   (``body_wait``): a client trickling a body in holds a connection, not a slot.
 """
@@ -24,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 _EXEMPT = ("/healthz", "/readyz")
 _HOT = ("/dialer/next", "/dialer/next/batch")
-_CREDENTIALS = (b"x-apikey", b"authorization")
+_CREDENTIALS = (b"x-apikey", b"authorization", b"cookie")  # the console signs in by cookie
 _SLOT = "openani.slot"
 _BODY = orjson.dumps(
     {"error": {"code": "overloaded", "message": "the server is busy; retry after 1 s"}}
