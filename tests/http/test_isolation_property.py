@@ -77,7 +77,7 @@ COUNTERS = (
     "assigned", "dials", "contacts", "successes", "blocked", "no_answers", "talk_seconds",
     "short_calls",
 )  # fmt: skip
-PAUSE_UNTIL = "2999-01-01T00:00:00Z"
+PAUSE_UNTIL = "2099-01-01T00:00:00Z"  # the latest moment the API accepts is 2099-12-31
 
 CAMPAIGN_DEFAULTS: dict[str, Any] = {
     "inbound_pool_id": None,

@@ -226,14 +226,14 @@ def test_pause_until_must_be_future_and_aware(api: Api) -> None:
     assert past.status_code == 422
     assert "until" in past.json()["error"]["fields"]
     naive = api.post(
-        "/dialer/anis/pause", json={"number": "2125550101", "until": "2999-01-01T00:00:00"}
+        "/dialer/anis/pause", json={"number": "2125550101", "until": "2099-01-01T00:00:00"}
     )
     assert naive.status_code == 422
     later = api.post(
-        "/dialer/anis/pause", json={"number": "2125550101", "until": "2999-01-01T00:00:00Z"}
+        "/dialer/anis/pause", json={"number": "2125550101", "until": "2099-01-01T00:00:00Z"}
     )
     assert later.status_code == 200
-    assert later.json()["paused_until"].startswith("2999-01-01")
+    assert later.json()["paused_until"].startswith("2099-01-01")
     assert api.post("/dialer/anis/pause", json={"number": "2125559999"}).status_code == 404
 
 
