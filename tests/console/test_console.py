@@ -5,6 +5,8 @@ company that sees none of it."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from starlette.testclient import TestClient
@@ -26,6 +28,10 @@ PAGES = (
     "/console/settings",
     "/console/numbers/import",
 )
+# The console's pages show the last 30 days, so the calls of these tests happen yesterday, New York
+# time (the tenant's zone), at 10:00 and 11:00.
+_YESTERDAY = datetime.now(ZoneInfo("America/New_York")).date() - timedelta(days=1)
+TEN, ELEVEN = (f"{_YESTERDAY.isoformat()}T{h}:00:00-05:00" for h in ("10", "11"))
 NUMBERS_CSV = (
     "country_code,number,inbound_group_id,is_branded,brand_name,carrier_id\n"
     "+1,5617778888,ing1,true,BrandX,carr1\n"
@@ -249,7 +255,7 @@ def test_coverage_shows_the_share_called_from_a_local_number(console: TestClient
     )
     rows = [
         {"call_id": f"c{i}", "campaign_id": "c1", "ani": ani, "dispo": "sale",
-         "prospect_phone": "5613334444", "call_datetime": "2026-12-01T10:00:00-05:00"}
+         "prospect_phone": "5613334444", "call_datetime": TEN}
         for i, ani in enumerate(["5617778888", "5617778888", "5617778888", "2125550143"])
     ]  # fmt: skip
     assert api.post("/dialer/results", json={"results": rows}).status_code == 200
@@ -267,9 +273,9 @@ def test_the_overview_lists_what_results_named_but_nobody_defined(
     upload(console, NUMBERS_CSV)
     rows = [
         {"call_id": "u1", "campaign_id": "c1", "ani": "7185550199", "dispo": "XFER",
-         "prospect_phone": "5613334444", "call_datetime": "2026-12-01T10:00:00-05:00"},
+         "prospect_phone": "5613334444", "call_datetime": TEN},
         {"call_id": "u2", "campaign_id": "c1", "ani": "5617778888", "dispo": "XFER",
-         "prospect_phone": "5613334444", "call_datetime": "2026-12-01T11:00:00-05:00"},
+         "prospect_phone": "5613334444", "call_datetime": ELEVEN},
     ]  # fmt: skip
     assert api.post("/dialer/results", json={"results": rows}).status_code == 200
     page = console.get("/console/").text

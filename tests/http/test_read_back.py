@@ -11,6 +11,7 @@ from openani.store.engine import Database
 from openani.store.schema import assignments
 from tests.conftest import Api
 from tests.http.test_next_ani import add_ani, add_campaign
+from tests.http.test_results import NOVEMBER
 from tests.webhooks.test_delivery import post_results, result
 
 ASSIGNMENTS = "/dialer/assignments"
@@ -122,7 +123,7 @@ def test_results_are_read_back_with_their_kpis(api: Api, other_api: Api) -> None
 
 
 def _agents(api: Api) -> dict[str, dict[str, Any]]:
-    response = api.get("/dialer/stats/agents", params={"from": "2026-11-01"})
+    response = api.get("/dialer/stats/agents", params=NOVEMBER)
     assert response.status_code == 200, response.text
     return {row["agent_id"]: row for row in response.json()["items"]}
 
