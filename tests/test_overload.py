@@ -5,7 +5,9 @@ shedding is reachable with a modest load on loopback) first gets a short closed-
 then a burst at four times that rate is written on a fixed schedule over many pipelined
 keep-alive connections, whatever the server answers. The server must stay up and answer every
 request either 200 or with the deliberate 503 (Retry-After, code "overloaded"): no other 5xx,
-no dropped connection. After the burst a single request must succeed again within seconds.
+no dropped connection, every request answered. After the burst a single request must succeed
+again. The deadlines below only guard against a hang; they are generous so that a busy machine
+does not fail the test.
 
 No timed performance assertion: the figures (baseline, offered rate, answers, time to recover)
 are printed (pytest -s) for the reader. Only 127.0.0.1; the traffic is a fixed number of
@@ -43,8 +45,11 @@ BASELINE_S = 1.0
 BURST_FACTOR = 4.0
 BURST_CONNECTIONS = 256  # > MAX_IN_FLIGHT: pipelined, each may hold a request in the server
 BURST_S = 3.0
-ANSWER_TIMEOUT_S = 5.0  # for the answers still due after the burst's last request
-RECOVERY_DEADLINE_S = 10.0
+# Hang guards, not speed bounds: for the answers still due after the burst's last request, and
+# for the first 200 after it (the time it took is printed).
+ANSWER_TIMEOUT_S = 60.0
+RECOVERY_DEADLINE_S = 120.0
+REQUEST_TIMEOUT_S = 30.0
 
 AREAS = ("212", "305", "561", "415", "312")
 ANIS = tuple(f"{area}55501{i:02d}" for area in AREAS for i in range(10))  # 50 numbers
@@ -113,7 +118,7 @@ def _recover(base: str, tenant: Tenant, since: float) -> tuple[float, int]:
     and the tries it took."""
     started = time.monotonic()
     tries = 0
-    with httpx.Client(base_url=base, headers=tenant.headers, timeout=5) as api:
+    with httpx.Client(base_url=base, headers=tenant.headers, timeout=REQUEST_TIMEOUT_S) as api:
         while True:
             tries += 1
             try:
@@ -129,7 +134,7 @@ def _recover(base: str, tenant: Tenant, since: float) -> tuple[float, int]:
 
 def _single_latencies_ms(base: str, tenant: Tenant, count: int = 20) -> list[float]:
     latencies: list[float] = []
-    with httpx.Client(base_url=base, headers=tenant.headers, timeout=5) as api:
+    with httpx.Client(base_url=base, headers=tenant.headers, timeout=REQUEST_TIMEOUT_S) as api:
         for n in range(count):
             started = time.monotonic()
             response = api.post("/dialer/next", json=_next_body(n))

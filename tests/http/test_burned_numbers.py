@@ -116,7 +116,7 @@ def test_the_timer_checks_every_company_without_being_asked(
         ours, theirs = Api(client, tenant), Api(client, other_tenant)
         _setup(theirs)  # same numbers, no results: nothing to find
         _burn_one(ours)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 120  # a hang guard: the timer runs every 0.05 s
         while _status(ours, BURNED) != "resting" and time.monotonic() < deadline:
             time.sleep(0.05)
         assert _status(ours, BURNED) == "resting"
