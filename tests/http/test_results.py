@@ -100,6 +100,21 @@ def test_seed_callback_by_get_stores_and_counts(
     assert stats["last_dialed"].startswith("2026-11-20T15:15:00")  # 10:15 New York time
 
 
+def test_seed_callback_reads_call_type_and_duration_from_the_shared_parameter(
+    client: TestClient, api: Api, tenant: Tenant
+) -> None:
+    # The seed sends the call type and the duration under one parameter, in either order.
+    for call_id, values in (("t1", ("Outbound", "95")), ("t2", ("61", "Inbound"))):
+        pairs = [*seed_params(tenant, **{CALL_ID: call_id}).items()]
+        pairs += [(TYPE_OR_DURATION, value) for value in values]
+        assert client.get(CALLBACK, params=pairs).json() == {"result": "SUCCESS"}
+    one_only = seed_params(tenant, **{CALL_ID: "t3", TYPE_OR_DURATION: "Manual"})
+    assert client.get(CALLBACK, params=one_only).json() == {"result": "SUCCESS"}
+    items = api.get("/dialer/results").json()["items"]
+    read = {r["call_id"]: (r["call_type"], r["duration_s"]) for r in items}
+    assert read == {"t1": ("Outbound", 95), "t2": ("Inbound", 61), "t3": ("Manual", None)}
+
+
 def test_seed_callback_by_form_post_and_query_mix(
     client: TestClient, api: Api, tenant: Tenant, dispos: None
 ) -> None:
