@@ -866,16 +866,19 @@ class IsolationMachine(RuleBasedStateMachine):
             }
             assert got == expected_rows, (company.label, f"stats/{path}")
 
-        unmapped = _check(api.get("/dialer/results/unmapped-dispositions"))
+        every = {"limit": "1000"}  # one page holds them all (the lists are paged)
+        unmapped = _check(api.get("/dialer/results/unmapped-dispositions", params=every))
         assert unmapped.status_code == 200, unmapped.text
+        assert unmapped.json()["next_cursor"] is None
         got_unmapped = {item["dispo"]: item["results"] for item in unmapped.json()["items"]}
         expected_unmapped = Counter(
             r.dispo for r in company.results.values() if company.find_dispo(r.dispo) is None
         )
         assert got_unmapped == dict(expected_unmapped), company.label
 
-        unknown = _check(api.get("/dialer/results/unknown-anis"))
+        unknown = _check(api.get("/dialer/results/unknown-anis", params=every))
         assert unknown.status_code == 200, unknown.text
+        assert unknown.json()["next_cursor"] is None
         items = unknown.json()["items"]
         assert {item["country_code"] for item in items} <= {"+1"}
         got_unknown = {item["number"]: item["results"] for item in items}

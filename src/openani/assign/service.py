@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, cast
 
 from pydantic import Field
@@ -23,7 +23,7 @@ from openani.assign.models import (
 from openani.assign.prospects import ResolvedProspect, resolve_prospect
 from openani.assign.refusal import refusal
 from openani.assign.sink import NO_SINK, AssignSink
-from openani.assign.snapshot import CompanySnapshot, SnapshotCache
+from openani.assign.snapshot import CompanySnapshot, SnapshotCache, off_loop
 from openani.errors import NotFound, OpenAniError, ValidationFailed
 from openani.geo.area_codes import AreaCodeIndex
 from openani.inventory.models import Input
@@ -48,8 +48,8 @@ from openani.store.engine import Database
 from openani.store.selection import CampaignConfig
 from openani.validation import validate
 
-# A claim fails only when another process took the number's last slot between our choice and
-# our write; a few retries with refreshed counters settle it.
+# A claim fails only when another request took the number's last slot between our choice and
+# our write; the number is then counted as capped and another chosen, a few times at most.
 MAX_CLAIM_ATTEMPTS = 5
 
 
@@ -193,7 +193,7 @@ class NextAniService:
         snapshot = await self._snapshots.current(company.id, now, force_check=True)
         if campaign_id in snapshot.campaigns or snapshot.defaults.unknown_campaign != "serve":
             return snapshot
-        await asyncio.to_thread(self._create_unknown, company, campaign_id, now)
+        await off_loop(partial(self._create_unknown, company, campaign_id, now))
         self._snapshots.invalidate(company.id)
         return await self._snapshots.current(company.id, now, force_check=True)
 
@@ -221,7 +221,7 @@ class NextAniService:
         defaults = snapshot.defaults
         sticky_id = None
         if campaign.sticky_ani:
-            sticky_id = await asyncio.to_thread(self._last_ani, company, resolved.phone.number)
+            sticky_id = await off_loop(partial(self._last_ani, company, resolved.phone.number))
         default = cast("AssignmentType", campaign.default_assignment_type or DEFAULT_STRATEGY)
         strategy = request.assignment_type or default
         arm = None
@@ -288,9 +288,7 @@ class NextAniService:
                 )
             )
             if counters is None:
-                await asyncio.to_thread(
-                    self._snapshots.refresh_usage, snapshot, [candidate.ani_id]
-                )
+                snapshot.capped(candidate.ani_id, candidate.daily_cap, candidate.hourly_cap)
                 continue
             snapshot.absorb(
                 candidate.ani_id, snapshot.day, counters[0], snapshot.hour, counters[1], now

@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from openani.inventory.status import SELECTABLE_STATUSES, effective_status
@@ -158,6 +160,18 @@ class CompanySnapshot:
                 row.last_assigned_at,
             )
 
+    def capped(self, ani_id: int, daily_cap: int, hourly_cap: int | None) -> None:
+        """The database refused a claim of the number: it is at its daily cap or at its hourly
+        cap (which, the refusal does not say). Counted at both until the hour's roll-over
+        reloads the counters: right either way for the rest of the hour, and read without a
+        second look at the database, which a claim still being written could make stale."""
+        usage = self.usage.get(ani_id)
+        if usage is None:
+            usage = self.usage[ani_id] = Usage()
+        usage.dials_today = max(usage.dials_today, daily_cap)
+        if hourly_cap is not None:
+            usage.dials_this_hour = max(usage.dials_this_hour, hourly_cap)
+
     def reserve(self, ani_id: int, now: datetime) -> None:
         self.winners.counted(self.area_of.get(ani_id))
         usage = self.usage.get(ani_id)
@@ -185,6 +199,18 @@ class CompanySnapshot:
         usage.dials_today = dials_today if day >= self.day else 0
         usage.dials_this_hour = dials_this_hour if hour >= self.hour else 0
         usage.last_assigned_at = last_assigned_at.timestamp()
+
+
+# The database reads of /dialer/next (snapshot checks and reloads, counter refreshes, the sticky
+# number) have threads of their own: long jobs in the default executor (learner fits, health
+# checks) never make a call wait for one.
+T = TypeVar("T")
+_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="openani-next")
+
+
+async def off_loop(call: Callable[[], T]) -> T:
+    """``call()`` in one of /dialer/next's reader threads."""
+    return await asyncio.get_running_loop().run_in_executor(_READERS, call)
 
 
 class SnapshotCache:
@@ -216,7 +242,7 @@ class SnapshotCache:
         database is read in a worker thread (a check, a reload of thousands of numbers)."""
         if not force_check and (snapshot := self.fresh(company_id, now)) is not None:
             return snapshot
-        return await asyncio.to_thread(self.get, company_id, now, force_check=force_check)
+        return await off_loop(partial(self.get, company_id, now, force_check=force_check))
 
     def get(self, company_id: int, now: datetime, *, force_check: bool = False) -> CompanySnapshot:
         snapshot = self._snapshots.get(company_id)
@@ -238,20 +264,6 @@ class SnapshotCache:
         day, hour = local_day_hour(now, snapshot.defaults.time_zone)
         snapshot.roll_to(day, hour, lambda: self._usage(company_id))
         return snapshot
-
-    def refresh_usage(self, snapshot: CompanySnapshot, ani_ids: list[int]) -> None:
-        """Catch up on dials other processes counted (after a claim found a number capped)."""
-        with self._db.read() as conn:
-            rows = store.usage_rows(conn, snapshot.company_id, ani_ids)
-        for row in rows:
-            snapshot.absorb(
-                row.ani_id,
-                row.day,
-                row.dials_today,
-                row.hour,
-                row.dials_this_hour,
-                row.last_assigned_at,
-            )
 
     def _usage(self, company_id: int) -> list[UsageRow]:
         with self._db.read() as conn:
