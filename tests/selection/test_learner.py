@@ -330,7 +330,7 @@ def test_fit_carries_the_volumes_it_is_given() -> None:
     tallies = days(1, "561", range(5), 5, 0.2)
     m = fit(tallies, {c.ani_id: c for c in numbers}, {}, {}, None, {1: 64})
     assert m.volumes == {1: 64} and m.healthy_volume(1) == 64
-    assert m.healthy_volume(2) == 12  # never called: the first warm-up day of the default 50
+    assert m.healthy_volume(2) == 50  # never called: the default 50, no warm-up by default
 
 
 def test_pick_ties_go_local_then_least_recently_used() -> None:
