@@ -1,0 +1,138 @@
+"""Every store query that takes a company answers the same before and after another company
+stores the very same data (same numbers, campaign, dispositions, call ids and prospects): no
+row of another company gets into its answer, whichever query drops its company filter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from openani.store import assignment_log, console, results, results_queries, selection, stats
+from openani.store.engine import Database
+from openani.store.raw import raw_transaction
+from tests.conftest import Api
+
+NOW = datetime.now(UTC)
+TODAY = NOW.date().isoformat()
+NOVEMBER_ON = stats.Window("2026-11-01", TODAY, TODAY)
+WINDOW = {"start": "2026-11-01", "end": TODAY}
+NUMBERS = ("5615550100", "2125550101")
+PROSPECTS = ("5617778888", "2127778888")
+
+
+def populate(api: Api) -> None:
+    """What both companies store, identically."""
+    sale = {"id": "sale", "name": "Sale", "type": "Agent", "contact": True, "success": True}
+    assert api.post("/dialer/dispos", json=sale).status_code == 201
+    campaign = {"id": "c1", "name": "C", "type": "Outbound", "daily_cap": 5}
+    assert api.post("/dialer/campaigns", json=campaign).status_code == 201
+    for number in NUMBERS:
+        ani = {"country_code": "+1", "number": number, "inbound_group_id": "g"}
+        assert api.post("/dialer/anis", json=ani).status_code == 201
+    for prospect in PROSPECTS:
+        body = {"outbound_campaign": "c1", "prospect_phone": prospect}
+        assert api.post("/dialer/next", json=body).status_code == 200
+    rows = [
+        {"call_id": f"u{i}", "campaign_id": "c1", "ani": ani, "dispo": dispo,
+         "prospect_phone": prospect, "call_datetime": "2026-11-20T10:00:00-05:00"}
+        for i, (ani, dispo, prospect) in enumerate((
+            (NUMBERS[0], "sale", PROSPECTS[0]),
+            (NUMBERS[1], "sale", PROSPECTS[1]),
+            ("7185550199", "XFER", PROSPECTS[0]),  # an unknown number, an unmapped dispo
+        ))
+    ]  # fmt: skip
+    assert api.post("/dialer/results", json={"results": rows}).status_code == 200
+
+
+def conn_queries() -> dict[str, Callable[[Any, int], Any]]:
+    return {
+        "unmapped_dispositions": lambda c, co: results_queries.unmapped_dispositions(
+            c, co, limit=100, offset=0
+        ),
+        "unknown_anis": lambda c, co: results_queries.unknown_anis(c, co, limit=100, offset=0),
+        "result_page": lambda c, co: results_queries.result_page(
+            c, co, match={}, start=None, end=None, before_id=None, limit=100
+        ),
+        "ani_stats": lambda c, co: stats.ani_stats(
+            c,
+            co,
+            NOVEMBER_ON,
+            campaign=None,
+            number_prefix=None,
+            area_code=None,
+            state=None,
+            status=None,
+            after_id=None,
+            limit=100,
+        ),
+        "count_anis": lambda c, co: stats.count_anis(c, co, None),
+        **{
+            f"grouped_stats {dimension} {by_state}": (
+                lambda c, co, d=dimension, s=by_state: stats.grouped_stats(
+                    c, co, NOVEMBER_ON, dimension=d, by_state=s, after=None, limit=100
+                )
+            )
+            for dimension, by_state in (("campaign", False), ("area", False), ("area", True))
+        },
+        "inventory_version": selection.inventory_version,
+        "company_defaults": selection.company_defaults,
+        "campaign_configs": selection.campaign_configs,
+        "selectable_anis": selection.selectable_anis,
+        "usage_rows": selection.usage_rows,
+        "last_ani_for_prospect": lambda c, co: selection.last_ani_for_prospect(c, co, PROSPECTS[0]),
+        "daily_series": lambda c, co: console.daily_series(c, co, "ani", None, **WINDOW),
+        "status_counts": lambda c, co: console.status_counts(c, co, NOW),
+        "numbers_by_area": console.numbers_by_area,
+        "local_dials_by_area": lambda c, co: console.local_dials_by_area(c, co, **WINDOW),
+        "area_states": lambda c, co: console.area_states(c, co, **WINDOW),
+        "areas_called": lambda c, co: console.areas_called(c, co, "+1" + NUMBERS[0], **WINDOW),
+        "ani_id": lambda c, co: console.ani_id(c, co, "+1", NUMBERS[0]),
+        "console unmapped_dispositions": lambda c, co: console.unmapped_dispositions(c, co, 100),
+        "assignment page": lambda c, co: assignment_log.page(
+            c,
+            co,
+            prospect_phone=None,
+            ani_match=None,
+            campaign=None,
+            start=None,
+            end=None,
+            before_id=None,
+            limit=100,
+        ),
+    }
+
+
+def tx_queries() -> dict[str, Callable[[Any, int], Any]]:
+    return {
+        "dispositions": results.dispositions,
+        "ani_ids": lambda tx, co: results.ani_ids(tx, co, list(NUMBERS)),
+        "existing_results": lambda tx, co: results.existing_results(tx, co, ["u0", "u1", "u2"]),
+        "prospect_arms": lambda tx, co: results.prospect_arms(tx, co, list(PROSPECTS)),
+        "results_with_dispo_lookups": lambda tx, co: results.results_with_dispo_lookups(
+            tx, co, ["sale", "xfer"]
+        ),
+    }
+
+
+def answers(db: Database, company_id: int) -> dict[str, str]:
+    with db.read() as conn:
+        found = {name: repr(query(conn, company_id)) for name, query in conn_queries().items()}
+    with raw_transaction(db) as tx:
+        found |= {name: repr(query(tx, company_id)) for name, query in tx_queries().items()}
+    return found
+
+
+def test_no_query_answers_with_another_companys_rows(
+    db: Database, api: Api, other_api: Api
+) -> None:
+    populate(api)
+    before = answers(db, api.tenant.company.id)
+    populate(other_api)
+    after = answers(db, api.tenant.company.id)
+    assert {name: after[name] for name in after if after[name] != before[name]} == {}
+    # Not vacuous: every query finds something of either company's.
+    theirs = answers(db, other_api.tenant.company.id)
+    empty = {"[]", "{}", "None", "0", "()"}
+    assert [name for name, text in before.items() if text in empty] == []
+    assert {name for name in theirs if theirs[name] in empty} == set()
