@@ -71,6 +71,7 @@ ANIS = ("5612345678", "2125550123", "3055550142")
 UK_ANI = "2079460000"  # so that UK prospects of /dialer/next have a number of their country
 # Deleted by DELETE /custom/anis (the third of ANIS goes to DELETE /dialer/anis, which runs first).
 CUSTOM_DELETE_ANI = "3055550143"
+CUSTOM_DELETE_CAMPAIGN, CUSTOM_DELETE_DISPO = "c4", "d4"  # likewise for DELETE /custom/...
 
 
 @dataclass
@@ -175,11 +176,11 @@ def _wait_ready(server: subprocess.Popen[bytes], live: LiveServer) -> None:
 def seed_inventory(live: LiveServer) -> None:
     """Campaigns, dispositions and ANIs for generated requests to find."""
     creates: list[tuple[str, dict[str, Any]]] = []
-    for campaign in CAMPAIGNS:
+    for campaign in (*CAMPAIGNS, CUSTOM_DELETE_CAMPAIGN):
         creates.append(
             ("/dialer/campaigns", {"id": campaign, "name": f"Fuzz {campaign}", "type": "Outbound"})
         )
-    for dispo in DISPOS:
+    for dispo in (*DISPOS, CUSTOM_DELETE_DISPO):
         creates.append(
             (
                 "/dialer/dispos",
@@ -253,6 +254,10 @@ def _real_identifiers(case: AnyCase, rng: random.Random, live: LiveServer) -> di
         return {"id": live.scheduled, "number": ANIS[2]}
     if path in ("/dialer/anis/remediate", "/dialer/anis/remediations"):
         return {"country_code": "+1", "number": ANIS[1], "ani": ANIS[1], "carrier": "carr1"}
+    if path == "/custom/campaigns" and case.method.upper() == "DELETE":
+        return {"id": CUSTOM_DELETE_CAMPAIGN}
+    if path == "/custom/dispos" and case.method.upper() == "DELETE":
+        return {"id": CUSTOM_DELETE_DISPO}
     if path in ("/dialer/campaigns", "/custom/campaigns"):
         return {"id": CAMPAIGNS[role]}
     if path in ("/dialer/dispos", "/custom/dispos"):
