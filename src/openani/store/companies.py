@@ -33,7 +33,7 @@ class ApiKeyRecord:
 
 
 # Burned numbers are flagged and taken last by the default strategy, not rested: a hard rest
-# takes capacity away, which cost up to 5% of contacts against plain local rotation on drawn
+# takes capacity away, which cost up to 9% of contacts against plain local rotation on drawn
 # worlds with scarce inventory (docs/default-strategy.md). Companies may choose "auto".
 DEFAULT_AUTOMATION = "recommend"
 
