@@ -62,7 +62,7 @@ def running_server(
     PROCESSES[f"http://127.0.0.1:{port}"] = server
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a hang guard; a loaded CI machine may take a while
         while True:
             if server.poll() is not None:
                 log.seek(0)
@@ -73,7 +73,7 @@ def running_server(
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise TimeoutError("server did not become ready in 60 s")
+                raise TimeoutError("server did not become ready in 180 s")
             time.sleep(0.1)
         yield base
     finally:
