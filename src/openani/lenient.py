@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from openani.validation import plain_digits
+
 # A rule returns the value to validate, and a warning when it changed the value.
 Rule = Callable[[str, Any], tuple[Any, str | None]]
 
@@ -47,7 +49,7 @@ def boolean(name: str, value: Any) -> tuple[Any, str | None]:
 
 def whole_number(name: str, value: Any) -> tuple[Any, str | None]:
     """Seconds or counts sent as text ("42") or as a float with nothing after the point."""
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and plain_digits(value.strip()):
         return int(value.strip()), f"{name}: {value!r} was read as {int(value.strip())}"
     if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value), f"{name}: {value} was read as {int(value)}"

@@ -26,6 +26,12 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     return fields
 
 
+def plain_digits(text: str) -> bool:
+    """ASCII digits only. ``str.isdigit()`` alone also accepts superscripts ("²") and other
+    scripts' digits, which ``int()`` then refuses: a 500 where a 422 was meant."""
+    return text.isascii() and text.isdigit()
+
+
 NUL_REASON = "must not contain NUL characters (\\u0000)"
 
 

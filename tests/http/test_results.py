@@ -411,3 +411,19 @@ def test_a_batch_longer_than_a_slice_answers_as_one(api: Api, dispos: None) -> N
     assert statuses == ["stored"] * (SLICE * 2 + 1) + ["updated", "duplicate"]
     stats = ani_stats(api)["5615550100"]
     assert (stats["dials"], stats["contacts"]) == (SLICE * 2 + 1, SLICE * 2)
+
+
+@pytest.mark.parametrize("digits", ["²", "٣", "1²"])
+def test_digits_of_other_scripts_are_a_row_error_not_a_server_error(
+    api: Api, dispos: None, digits: str
+) -> None:
+    # str.isdigit() accepts these, int() refuses them: the row must fail alone, naming the field.
+    row = {"call_id": "u1", "campaign_id": "c123", "ani": "5615550100", "dispo": "sale",
+           "prospect_phone": "5617778888", "call_datetime": "2026-11-20T10:15:00-05:00",
+           "duration_s": digits}  # fmt: skip
+    good = {**row, "call_id": "u2", "duration_s": 7}
+    response = api.post("/dialer/results", json={"results": [row, good]})
+    assert response.status_code == 200, response.text
+    first, second = response.json()["results"]
+    assert first["status"] == "error" and "duration_s" in first["error"]["fields"]
+    assert second["status"] == "stored"

@@ -43,6 +43,7 @@ from openani.store import console as store
 from openani.store import stats as stats_store
 from openani.store.companies import Company
 from openani.store.engine import Database
+from openani.validation import plain_digits
 
 STATIC = Path(__file__).parent / "static"
 PAGE_SIZE = 50
@@ -629,7 +630,7 @@ def _optional_int(form: Form, name: str) -> int | None:
     text = form.get(name)
     if not text:
         return None
-    if not text.isdigit():
+    if not plain_digits(text):
         raise ValidationFailed({name: "must be a whole number"})
     return int(text)
 

@@ -14,6 +14,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from openani.validation import plain_digits
+
 COOKIE = "openani_session"
 # The sign-in form's own token (double submit: a cookie and a field that must match), since there
 # is no session yet to bind it to.
@@ -46,7 +48,7 @@ def read_cookie(value: str | None, now: float) -> Session | None:
     if not value:
         return None
     parts = value.split(".")
-    if len(parts) != 4 or not parts[1].isdigit():
+    if len(parts) != 4 or not plain_digits(parts[1]):
         return None
     key_id, expires, nonce, _ = parts
     if int(expires) <= now:

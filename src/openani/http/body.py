@@ -16,6 +16,7 @@ from openani.errors import (
     ValidationFailed,
 )
 from openani.http.overload import body_wait
+from openani.validation import plain_digits
 
 
 async def read_body(request: Request, max_bytes: int, timeout_s: float | None = None) -> bytes:
@@ -25,7 +26,7 @@ async def read_body(request: Request, max_bytes: int, timeout_s: float | None = 
     While it waits for the body the request holds no in-flight slot (see http.overload).
     """
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+    if declared is not None and plain_digits(declared) and int(declared) > max_bytes:
         raise PayloadTooLarge(f"request body is over the limit of {max_bytes} bytes")
     if timeout_s is None:
         timeout_s = request.app.state.context.settings.body_timeout_s

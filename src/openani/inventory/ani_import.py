@@ -34,7 +34,7 @@ from openani.store import ani_bulk as store
 from openani.store import audit
 from openani.store.companies import Company, bump_inventory_version
 from openani.store.engine import Database
-from openani.validation import field_errors
+from openani.validation import field_errors, plain_digits
 
 MAX_ROWS = 100_000
 # 100,000 rows of the longest reasonable lines.
@@ -142,7 +142,7 @@ def _cap(text: str) -> tuple[int | None, str | None]:
     stripped = text.strip()
     if stripped == "":
         return None, None
-    if not stripped.isdigit():
+    if not plain_digits(stripped):
         return None, f"must be a whole number, not {stripped!r}"
     return int(stripped), None
 

@@ -220,4 +220,3 @@ def _filter_value(name: str, spec_filter: ListFilter, raw: str) -> Any:
             return False
         raise ValidationFailed({name: "must be true or false"})
     return raw
-

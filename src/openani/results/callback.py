@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openani.results.models import MAX_KPIS
+from openani.validation import plain_digits
 
 COMPANY_PARAM = "0504bd2b-f9eb-4a72-b497-7c8cac8692a0"
 # The seed lists this one parameter twice: for the call type (Inbound/Outbound/SMS/...) and for
@@ -64,7 +65,7 @@ def parse_callback(pairs: Iterable[tuple[str, str]]) -> CallbackResult:
         if name == COMPANY_PARAM:
             company_guid = value
         elif name == TYPE_OR_DURATION_PARAM:
-            if value.isdigit():
+            if plain_digits(value):
                 fields["duration_s"] = value
             elif value:
                 fields["call_type"] = value
