@@ -6,18 +6,10 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from openani.inventory.models import (
-    AssignmentType,
-    CountryCode,
-    ErrorBody,
-    Identifier,
-    Input,
-    Output,
-    PhoneText,
-    SeedAssignmentType,
-)
+from openani.inventory.models import SeedAssignmentType
 from openani.lenient import Rule, boolean, choice_of, keep, text, text_list, zip_code
-from openani.selection.types import ASSIGNMENT_TYPES, Match
+from openani.selection.types import ASSIGNMENT_TYPES, AssignmentType, Match
+from openani.wire import CountryCode, ErrorBody, Identifier, Input, Output, PhoneText
 
 PostalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)]
 GroupIds = Annotated[list[Identifier], Field(max_length=100)]

@@ -26,7 +26,6 @@ from openani.assign.sink import NO_SINK, AssignSink
 from openani.assign.snapshot import CompanySnapshot, SnapshotCache, off_loop
 from openani.errors import NotFound, OpenAniError, ValidationFailed
 from openani.geo.area_codes import AreaCodeIndex
-from openani.inventory.models import Input
 from openani.learning.service import LearningService
 from openani.lenient import clean
 from openani.results.counting import ani_campaign_key
@@ -47,6 +46,7 @@ from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.store.selection import CampaignConfig
 from openani.validation import validate
+from openani.wire import Input
 
 # A claim fails only when another request took the number's last slot between our choice and
 # our write; the number is then counted as capped and another chosen, a few times at most.

@@ -17,7 +17,8 @@ from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.inventory import ani_export, ani_import
-from openani.inventory.models import AniCreate, Output
+from openani.inventory.models import AniCreate
+from openani.wire import Output
 
 _CSV_TYPES = ("text/csv", "application/csv", "text/plain", "application/octet-stream", "")
 

@@ -54,8 +54,8 @@ from openani.inventory.ani_history import AniHistoryService
 from openani.inventory.ani_import import AniImportService
 from openani.inventory.ani_lifecycle import LifecycleService, run_schedules
 from openani.inventory.company_settings import CompanySettingsService
-from openani.inventory.service import ResourceService
-from openani.inventory.specs import RESOURCES
+from openani.inventory.service import AfterWrite, ResourceService
+from openani.inventory.specs import DISPOS, RESOURCES
 from openani.learning.schedule import run_periodically
 from openani.learning.service import LearningService
 from openani.observability import logs
@@ -65,7 +65,7 @@ from openani.observability.scrape import DatabaseGauges, Exposition
 from openani.planner.service import PlannerService
 from openani.ratelimit import RateLimiter
 from openani.results.queries import ResultQueries
-from openani.results.service import ResultIngest
+from openani.results.service import ResultIngest, reclassify_after_dispo_change
 from openani.results.stats import StatsService
 from openani.selection.burn import BurnSignal
 from openani.settings import Settings
@@ -80,6 +80,9 @@ from openani.webhooks.outbox import WebhookOutbox
 from openani.webhooks.service import WebhookService
 
 SWITCH_INTERVAL_S = 0.001
+# What follows a change of a resource in its transaction: statistics follow a disposition
+# created, renamed, re-flagged or deleted after the fact.
+AFTER_WRITE: dict[str, AfterWrite] = {DISPOS.path: reclassify_after_dispo_change}
 
 
 def all_operations() -> list[Operation]:
@@ -172,7 +175,9 @@ def create_app(
         planner=PlannerService(db, learning),
     )
     for spec in RESOURCES:
-        context.resources[spec.path] = ResourceService(db, spec, on_change=snapshots.invalidate)
+        context.resources[spec.path] = ResourceService(
+            db, spec, on_change=snapshots.invalidate, after_write=AFTER_WRITE.get(spec.path)
+        )
 
     operations = all_operations()
     document = build_openapi(operations)

@@ -12,8 +12,8 @@ from openani.http.context import company_of, context_of
 from openani.http.offload import json_in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
-from openani.inventory.models import Output
 from openani.paging import DEFAULT_PAGE, MAX_PAGE
+from openani.wire import Output
 
 
 class Assignment(Output):

@@ -8,8 +8,8 @@ from starlette.responses import Response
 from openani.http.context import context_of
 from openani.http.operations import Operation
 from openani.http.responses import JSONResponse, error_response
-from openani.inventory.models import ErrorResponse, Output
 from openani.store import migrate
+from openani.wire import ErrorResponse, Output
 
 
 class HealthStatus(Output):

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from openani.errors import Unauthorized
 from openani.http.context import context_of
 from openani.http.operations import Operation
-from openani.inventory.models import ErrorResponse
+from openani.wire import ErrorResponse
 
 
 async def metrics(request: Request) -> Response:

@@ -16,11 +16,11 @@ from openani.http.context import AppContext, company_of, context_of
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
-from openani.inventory.models import ErrorResponse, Identifier, Input, Output
 from openani.planner.plan import Plan
 from openani.planner.service import plan_body, plan_csv
 from openani.store.companies import Company
 from openani.validation import validate
+from openani.wire import ErrorResponse, Identifier, Input, Output
 
 Day = Annotated[date, Field(strict=False)]
 

@@ -16,11 +16,11 @@ from openani.http.body import read_json_object
 from openani.http.context import company_of, context_of, json_handler
 from openani.http.operations import Operation, QueryParam, ResponseShape
 from openani.http.responses import JSONResponse
-from openani.inventory.models import ErrorResponse
 from openani.inventory.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ResourceService
 from openani.inventory.specs import ListFilter, ResourceSpec
 from openani.inventory.status import STATUSES
 from openani.paging import page_limit
+from openani.wire import ErrorResponse
 
 _PAGING = ("limit", "cursor")
 

@@ -18,7 +18,6 @@ from openani.http.offload import in_worker, json_in_worker
 from openani.http.operations import Operation, QueryParam, ResponseShape
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
-from openani.inventory.models import Output
 from openani.lenient import clean
 from openani.observability import metrics
 from openani.paging import DEFAULT_PAGE, MAX_PAGE
@@ -44,6 +43,7 @@ from openani.results.models import (
 from openani.results.service import Outcome
 from openani.store.companies import Company
 from openani.validation import validate
+from openani.wire import Output
 
 CALLBACK_PATH = "/api/595F21A2-84D1-4984-818E-3758A8485CC8.php"
 

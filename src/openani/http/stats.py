@@ -13,7 +13,7 @@ from openani.http.context import company_of, context_of
 from openani.http.offload import json_in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
-from openani.inventory.models import Output
+from openani.wire import Output
 
 _WINDOW_PARAMS = (
     QueryParam(

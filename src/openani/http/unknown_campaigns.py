@@ -10,9 +10,10 @@ from openani.http.context import company_of, context_of
 from openani.http.operations import Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
-from openani.inventory.models import Campaign, Output
+from openani.inventory.models import Campaign
 from openani.inventory.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from openani.paging import page_limit
+from openani.wire import Output
 
 
 class UnknownCampaignPage(Output):

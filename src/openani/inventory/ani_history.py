@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from openani.inventory.models import CountryCode, Input, PhoneText, optional
 from openani.inventory.specs import ANIS
 from openani.paging import log_page
 from openani.store import ani_status as store
 from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.validation import validate
+from openani.wire import CountryCode, Input, PhoneText, optional
 
 
 class HistoryFilter(Input):

@@ -1,7 +1,6 @@
 """The wire shapes of campaigns, dispositions and ANIs, exactly as the seed API names them.
 
-Update models give every optional field ``default=None`` while keeping its non-null type: an absent
-field stays as it is, an explicit ``null`` on a field that cannot be empty is refused by name.
+Update models leave out what is not sent and refuse an explicit null (``wire.optional``).
 """
 
 from __future__ import annotations
@@ -9,52 +8,23 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from openani.inventory.status import AniStatus
 from openani.moments import in_range
 from openani.results.counting import Category
+from openani.selection.types import AssignmentType, CapMode
+from openani.wire import CountryCode, Identifier, Input, Name, Output, PhoneText, optional
 
-Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-PhoneText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+DispoCategory = Category
 CampaignType = Literal["Inbound", "Outbound", "Blended"]
 DispoType = Literal["System", "Agent"]
-DispoCategory = Category
-CountryCode = Literal["+1", "+44"]
 # The seed's strategies; a response's assignment_type is always one of these.
 SeedAssignmentType = Literal["zip", "area_code", "state", "tfn", "random", "highest_contact_rate"]
-# What may be asked for: the seed's strategies plus "auto" (local tiers + the learner; the default).
-AssignmentType = Literal[
-    "zip", "area_code", "state", "tfn", "random", "highest_contact_rate", "auto"
-]
-CapMode = Literal["soft", "strict"]
 # Caps are per number per day/hour; no healthy number is dialled 100,000 times a day.
 Cap = Annotated[int, Field(ge=0, le=100_000)]
-
-
-def _without_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
-
-def optional(description: str | None = None) -> Any:
-    """An update field that may be left out but, when sent, must not be null.
-
-    Typed Any so that the field keeps its non-null type for pydantic and mypy alike; the schema
-    shows no default, because null is not a value the client may send.
-    """
-    return Field(default=None, description=description, json_schema_extra=_without_default)
-
-
-class Input(BaseModel):
-    # strict: JSON "true" is a boolean, "yes" and 1 are not; "123" is not a number.
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class Output(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # Campaigns
@@ -222,27 +192,6 @@ class Ani(Output):
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
-
-
-# Shared shapes
-
-
-class ErrorBody(Output):
-    code: str
-    message: str
-    fields: dict[str, str] = Field(default_factory=dict)
-    counts: dict[str, int] | None = Field(
-        default=None,
-        description="no_available_ani: the numbers behind the answer (held, paused, resting, "
-        "capped, in other inbound groups, of other countries)",
-    )
-    warnings: list[str] | None = Field(
-        default=None, description="A refused dial result: what was ignored or read another way"
-    )
-
-
-class ErrorResponse(Output):
-    error: ErrorBody
 
 
 # Company-wide settings

@@ -18,6 +18,11 @@ from openani.store.companies import Company, bump_inventory_version
 from openani.store.engine import Database
 from openani.validation import validate
 
+# Run in the writing transaction after a create, update or delete: (conn, company id, row before
+# or None, row after). The application wires what other features follow (dispositions: the
+# statistics), so that the inventory does not import them.
+AfterWrite = Callable[[Connection, int, Row[Any] | None, Row[Any]], None]
+
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
@@ -34,9 +39,11 @@ class ResourceService:
         db: Database,
         spec: ResourceSpec,
         on_change: Callable[[int], None] | None = None,
+        after_write: AfterWrite | None = None,
     ) -> None:
         self._db = db
         self.spec = spec
+        self._after_write = after_write
         # Told the company id after a committed change, so this process's caches drop at once.
         self._on_change = on_change
 
@@ -137,8 +144,8 @@ class ResourceService:
         changes: Mapping[str, Any],
     ) -> None:
         self._audit(conn, company, after, action, changes)
-        if self.spec.after_write is not None:
-            self.spec.after_write(conn, company.id, before, after)
+        if self._after_write is not None:
+            self._after_write(conn, company.id, before, after)
         if self.spec.affects_selection:
             bump_inventory_version(conn, company.id)
 

@@ -19,9 +19,9 @@ from openani.errors import Conflict, ValidationFailed
 from openani.geo.phone import InvalidPhoneNumber, normalize_number
 from openani.inventory import models
 from openani.inventory.status import STATUSES, status_view
-from openani.results.service import reclassify_after_dispo_change
 from openani.store.resources import find
 from openani.store.schema import anis, campaigns, dispositions
+from openani.wire import Input, Output
 
 FilterKind = Literal["text", "bool", "ani_status"]
 
@@ -39,10 +39,10 @@ class ResourceSpec:
     singular: str  # "campaign": used in messages
     key_field: str  # the identifier field of the wire shape
     table: Table
-    create_model: type[models.Input]
-    update_model: type[models.Input]
-    key_model: type[models.Input]
-    public_model: type[models.Output]
+    create_model: type[Input]
+    update_model: type[Input]
+    key_model: type[Input]
+    public_model: type[Output]
     # Column values for a new row: (key columns, other columns).
     create_columns: Callable[[Any], tuple[dict[str, Any], dict[str, Any]]]
     # Column values changed by a partial update of an existing row.
@@ -55,9 +55,6 @@ class ResourceSpec:
     key_query_fields: tuple[str, ...] = ()
     # Whether a change may alter what /dialer/next picks (its caches are then refreshed).
     affects_selection: bool = True
-    # Run in the writing transaction after a create, update or delete: (conn, company id,
-    # row before or None, row after).
-    after_write: Callable[[Connection, int, Row[Any] | None, Row[Any]], None] | None = None
     # Run in the writing transaction before a create or update: (conn, company id, id of the
     # row being updated or None, the column values about to be written); raises to refuse.
     check: Callable[[Connection, int, int | None, Mapping[str, Any]], None] | None = None
@@ -209,7 +206,6 @@ DISPOS = ResourceSpec(
         "category": ListFilter("category"),
     },
     affects_selection=False,
-    after_write=reclassify_after_dispo_change,
     check=_unique_dispo_name,
 )
 

@@ -6,8 +6,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from openani.inventory.models import ErrorBody, Input, Output, PhoneText
 from openani.lenient import Rule, keep, text, text_map, whole_number, zip_code
+from openani.wire import ErrorBody, Input, Output, PhoneText
 
 MAX_KPIS = 50
 MAX_BATCH_RESULTS = 1000

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from openani.inventory.models import Input, Name, Output, optional
+from openani.wire import Input, Name, Output, optional
 
 MAX_WEBHOOKS = 5
 MAX_HEADERS = 10

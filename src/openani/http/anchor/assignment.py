@@ -27,9 +27,9 @@ from openani.http.anchor.envelope import (
 )
 from openani.http.context import AppContext
 from openani.http.operations import Operation
-from openani.inventory.models import ErrorBody, Input, Output
 from openani.lenient import boolean
 from openani.store.companies import Company
+from openani.wire import ErrorBody, Input, Output
 
 DEFAULT_CAMPAIGN = "default"
 ASSIGNED = "ANI assigned successfully"

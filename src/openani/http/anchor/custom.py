@@ -22,9 +22,9 @@ from openani.http.context import AppContext, company_of, context_of
 from openani.http.offload import in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.responses import JSONResponse
-from openani.inventory.models import Output
 from openani.inventory.specs import RESOURCES, ResourceSpec
 from openani.store.companies import Company
+from openani.wire import Output
 
 
 def _member(spec: ResourceSpec) -> str:

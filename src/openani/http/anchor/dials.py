@@ -18,9 +18,9 @@ from pydantic import Field
 from openani.http.anchor.envelope import FAILURES, anchor_route, in_sdk_names, renamed
 from openani.http.context import AppContext
 from openani.http.operations import Operation
-from openani.inventory.models import Input, Output
 from openani.observability import metrics
 from openani.store.companies import Company
+from openani.wire import Input, Output
 
 QUEUED = "dial queued"
 # The SDK's name -> the dial result's (the two numbers depend on the direction).

@@ -25,8 +25,8 @@ from openani.http.offload import in_worker
 from openani.http.operations import ResponseShape
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse, error_object
-from openani.inventory.models import ErrorBody, Output
 from openani.store.companies import Company
+from openani.wire import ErrorBody, Output
 
 # The SDK's name of a field -> openani's name of the same field.
 Names = Mapping[str, str]

@@ -26,10 +26,11 @@ from openani.http.offload import in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.responses import JSONResponse
 from openani.inventory import ani_lifecycle, ani_status
-from openani.inventory.models import Input, Output, ScheduledChange
+from openani.inventory.models import ScheduledChange
 from openani.inventory.status import StatusView
 from openani.paging import whole_number
 from openani.store.companies import Company
+from openani.wire import Input, Output
 
 MAX_PAGE_SIZE = 1000
 # Beyond any inventory (a million pages of a thousand), and within what SQL offsets hold.

@@ -22,13 +22,12 @@ from openani.http.context import AppContext
 from openani.http.offload import in_worker
 from openani.http.operations import Operation
 from openani.http.planner import plan_in_thread
-from openani.inventory.models import Identifier, Input, Output
-from openani.planner.plan import MIN_DAILY_DIALS, TOLL_FREE, UNKNOWN, Plan, PlanRow
+from openani.planner.plan import MIN_DAILY_DIALS, TOLL_FREE, UNKNOWN, GroupBy, Plan, PlanRow
 from openani.store.companies import Company
 from openani.validation import validate
+from openani.wire import Identifier, Input, Output
 
 Day = Annotated[date, Field(strict=False)]
-GroupBy = Literal["area_code", "ani", "zip"]
 InventoryMode = Literal["managed", "all"]
 NAMES = {"campaignsExclude": "campaigns_exclude", "dateStart": "date_start", "dateEnd": "date_end",
          "dailyDialsTarget": "daily_dials_target", "groupBy": "group_by"}  # fmt: skip
