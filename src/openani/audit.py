@@ -26,7 +26,7 @@ class AuditService:
             raise ValidationFailed({"resource": f"must be one of {', '.join(RESOURCES)}"})
         with self._db.read() as conn:
             rows = store.page(
-                conn, company.id, resource=resource, before_id=page.before_id, limit=page.limit + 1
+                conn, company.id, resource=resource, before_id=page.cursor_id, limit=page.limit + 1
             )
         return page.body(
             rows,

@@ -34,7 +34,10 @@ def whole_number(field: str, text: str, low: int, high: int) -> int:
     """
     if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
         raise ValidationFailed({field: f"must be a whole number between {low} and {high}"})
-    value = int(text)
+    return within(field, int(text), low, high)
+
+
+def within(field: str, value: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ValidationFailed({field: f"must be a whole number between {low} and {high}"})
     return value
@@ -100,10 +103,13 @@ def decode_cursor(company_id: int, text: str | None) -> int | None:
 
 
 @dataclass(frozen=True, slots=True)
-class LogPage:
+class IdPage:
+    """A page of rows named by id: newest first below the cursor's id (logs), or in id order
+    after it (lists)."""
+
     company_id: int
     limit: int
-    before_id: int | None  # the cursor: entries older than this id
+    cursor_id: int | None  # the id of the previous page's last row; None: the first page
 
     def body(
         self, rows: Sequence[Row[Any]], item: Callable[[Row[Any]], dict[str, Any]]
@@ -118,11 +124,17 @@ class LogPage:
         }
 
 
-def log_page(company_id: int, query: Mapping[str, str], filters: tuple[str, ...]) -> LogPage:
+def id_page(company_id: int, limit: int, cursor: str | None) -> IdPage:
+    """The page a caller names by a page size and the cursor text it was given."""
+    cursor_id = decode_cursor(company_id, cursor)
+    return IdPage(company_id, within("limit", limit, 1, MAX_PAGE), cursor_id)
+
+
+def log_page(company_id: int, query: Mapping[str, str], filters: tuple[str, ...]) -> IdPage:
     """Read limit and cursor; any parameter that is neither nor one of ``filters`` is refused."""
     _known_only(query, filters)
     cursor = decode_cursor(company_id, query.get("cursor"))
-    return LogPage(company_id, page_limit(query.get("limit")), cursor)
+    return IdPage(company_id, page_limit(query.get("limit")), cursor)
 
 
 def _known_only(query: Mapping[str, str], filters: tuple[str, ...]) -> None:

@@ -75,7 +75,7 @@ class AssignmentLog:
                 campaign=query.get("campaign"),
                 start=start,
                 end=end,
-                before_id=page.before_id,
+                before_id=page.cursor_id,
                 limit=page.limit + 1,
             )
         return page.body(rows, _shown)

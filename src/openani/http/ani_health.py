@@ -9,10 +9,9 @@ from starlette.responses import Response
 
 from openani.http.context import company_of, context_of, simulated_now
 from openani.http.offload import json_in_worker
-from openani.http.operations import Operation, QueryParam
+from openani.http.operations import PAGE_QUERY, Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.inventory.models import HealthCheck, StatusHistoryPage
-from openani.paging import DEFAULT_PAGE, MAX_PAGE
 
 
 async def health_check(request: Request) -> Response:
@@ -51,11 +50,7 @@ OPERATIONS = [
         query=(
             QueryParam("number", {"type": "string"}, "Only this number's changes"),
             QueryParam("country_code", {"type": "string", "enum": ["+1", "+44"]}),
-            QueryParam(
-                "limit",
-                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
-            ),
-            QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+            *PAGE_QUERY,
         ),
         responses={200: StatusHistoryPage, **ERROR_RESPONSES},
     ),

@@ -9,7 +9,7 @@ from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
 from openani.http.context import company_of, context_of, json_handler
 from openani.http.offload import json_in_worker
-from openani.http.operations import Operation, QueryParam
+from openani.http.operations import PAGE_QUERY, Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.inventory import ani_lifecycle
@@ -20,7 +20,6 @@ from openani.inventory.models import (
     ScheduledChange,
     ScheduledPage,
 )
-from openani.paging import DEFAULT_PAGE, MAX_PAGE
 
 remediate = json_handler(
     lambda context, company, body: ani_lifecycle.remediate(
@@ -63,10 +62,7 @@ async def cancel_scheduled(request: Request) -> Response:
 _NUMBER_FILTERS = (
     QueryParam("number", {"type": "string"}, "Only this number"),
     QueryParam("country_code", {"type": "string", "enum": ["+1", "+44"]}),
-    QueryParam(
-        "limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE}
-    ),
-    QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+    *PAGE_QUERY,
 )
 
 OPERATIONS = [

@@ -10,9 +10,8 @@ from starlette.responses import Response
 
 from openani.http.context import company_of, context_of
 from openani.http.offload import json_in_worker
-from openani.http.operations import Operation, QueryParam
+from openani.http.operations import PAGE_QUERY, Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
-from openani.paging import DEFAULT_PAGE, MAX_PAGE
 from openani.wire import Output
 
 
@@ -68,11 +67,7 @@ OPERATIONS = [
                 "midnight)",
             ),
             QueryParam("to", {"type": "string"}, "Before this moment (same forms)"),
-            QueryParam(
-                "limit",
-                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
-            ),
-            QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+            *PAGE_QUERY,
         ),
         responses={200: AssignmentPage, **ERROR_RESPONSES},
     )

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from openani.audit import RESOURCES
 from openani.http.context import company_of, context_of
 from openani.http.offload import json_in_worker
-from openani.http.operations import Operation, QueryParam
+from openani.http.operations import PAGE_QUERY, Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.wire import Output
 
@@ -44,8 +44,7 @@ OPERATIONS = [
         "audit",
         query=(
             QueryParam("resource", {"type": "string", "enum": list(RESOURCES)}),
-            QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}),
-            QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+            *PAGE_QUERY,
         ),
         responses={200: AuditPage, **ERROR_RESPONSES},
     )

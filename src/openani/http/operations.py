@@ -15,6 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from openani.paging import DEFAULT_PAGE, MAX_PAGE
+
 Handler = Callable[[Request], Awaitable[Response]]
 ResponseShape = type[BaseModel] | tuple[type[BaseModel], ...] | None
 
@@ -25,6 +27,17 @@ class QueryParam:
     schema: dict[str, Any]
     description: str = ""
     required: bool = False
+
+
+# The query parameters of every paged listing (openani.paging reads them).
+PAGE_QUERY = (
+    QueryParam(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
+        "Page size of a listing",
+    ),
+    QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ from starlette.responses import Response
 from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
 from openani.http.context import company_of, context_of, json_handler
-from openani.http.operations import Operation, QueryParam, ResponseShape
+from openani.http.operations import PAGE_QUERY, Operation, QueryParam, ResponseShape
 from openani.http.responses import JSONResponse
-from openani.inventory.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ResourceService
+from openani.inventory.service import ResourceService
 from openani.inventory.specs import ListFilter, ResourceSpec
 from openani.inventory.status import STATUSES
 from openani.paging import page_limit
@@ -58,7 +58,7 @@ def _key_from(
 
 
 def _limit(request: Request) -> int:
-    return page_limit(request.query_params.get("limit"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    return page_limit(request.query_params.get("limit"))
 
 
 def _filter_schema(spec_filter: ListFilter) -> dict[str, Any]:
@@ -118,17 +118,7 @@ def resource_operations(spec: ResourceSpec) -> list[Operation]:
         for name in (spec.key_field, *spec.key_query_fields)
     )
     list_params = (
-        QueryParam(
-            "limit",
-            {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": MAX_PAGE_SIZE,
-                "default": DEFAULT_PAGE_SIZE,
-            },
-            "Page size of a listing",
-        ),
-        QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+        *PAGE_QUERY,
         *(
             QueryParam(
                 name,

@@ -15,12 +15,11 @@ from openani.errors import OpenAniError, PayloadTooLarge, RequestTimeout
 from openani.http.body import read_body, read_json_object
 from openani.http.context import AppContext, company_of, context_of
 from openani.http.offload import in_worker, json_in_worker
-from openani.http.operations import Operation, QueryParam, ResponseShape
+from openani.http.operations import PAGE_QUERY, Operation, QueryParam, ResponseShape
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.lenient import clean
 from openani.observability import metrics
-from openani.paging import DEFAULT_PAGE, MAX_PAGE
 from openani.ratelimit import RateLimited
 from openani.results.callback import (
     COMPANY_PARAM,
@@ -223,14 +222,6 @@ def _page_model(name: str, item: type[BaseModel]) -> type[BaseModel]:
     )
 
 
-_PAGE_QUERY = (
-    QueryParam(
-        "limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE}
-    ),
-    QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
-)
-
-
 async def unmapped_dispositions(request: Request) -> Response:
     company = company_of(request)
     return await json_in_worker(
@@ -356,8 +347,7 @@ OPERATIONS = [
             QueryParam("prospect_phone", {"type": "string"}),
             QueryParam("from", {"type": "string"}, "Calls from this moment (ISO 8601 or a date)"),
             QueryParam("to", {"type": "string"}, "Calls before this moment"),
-            QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 1000}),
-            QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+            *PAGE_QUERY,
         ),
         responses={200: StoredResultPage, **ERROR_RESPONSES},
     ),
@@ -367,7 +357,7 @@ OPERATIONS = [
         "Dispositions the dialer reported that are not defined (counted as dials without contact)",
         unmapped_dispositions,
         "results",
-        query=_PAGE_QUERY,
+        query=PAGE_QUERY,
         responses={
             200: _page_model("UnmappedDispositions", UnmappedDisposition),
             **ERROR_RESPONSES,
@@ -379,7 +369,7 @@ OPERATIONS = [
         "Numbers results were dialled with that are not in the inventory",
         unknown_anis,
         "results",
-        query=_PAGE_QUERY,
+        query=PAGE_QUERY,
         responses={200: _page_model("UnknownAnis", UnknownAni), **ERROR_RESPONSES},
     ),
 ]

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from openani.http.context import company_of, context_of
 from openani.http.offload import json_in_worker
-from openani.http.operations import Operation, QueryParam
+from openani.http.operations import PAGE_QUERY, Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.wire import Output
 
@@ -23,8 +23,7 @@ _WINDOW_PARAMS = (
     ),
     QueryParam("from", {"type": "string", "format": "date"}, "First day of a range"),
     QueryParam("to", {"type": "string", "format": "date"}, "Last day of a range (default today)"),
-    QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}),
-    QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+    *PAGE_QUERY,
 )
 
 

@@ -7,11 +7,10 @@ from starlette.responses import Response
 
 from openani.errors import ValidationFailed
 from openani.http.context import company_of, context_of
-from openani.http.operations import Operation, QueryParam
+from openani.http.operations import PAGE_QUERY, Operation
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
 from openani.inventory.models import Campaign
-from openani.inventory.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from openani.paging import page_limit
 from openani.wire import Output
 
@@ -27,7 +26,7 @@ async def unknown_campaigns(request: Request) -> Response:
     if unknown:
         raise ValidationFailed({name: "unknown query parameter (known: limit, cursor)"
                                 for name in unknown})  # fmt: skip
-    limit = page_limit(request.query_params.get("limit"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    limit = page_limit(request.query_params.get("limit"))
     page = (
         context_of(request)
         .resources["campaigns"]
@@ -49,10 +48,7 @@ OPERATIONS = [
         "defaults); define each with PUT /dialer/campaigns",
         unknown_campaigns,
         "campaigns",
-        query=(
-            QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
-            QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
-        ),
+        query=(*PAGE_QUERY,),
         responses={200: UnknownCampaignPage, **ERROR_RESPONSES},
     )
 ]

@@ -11,10 +11,9 @@ from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
 from openani.http.context import company_of, context_of, json_handler
 from openani.http.offload import json_in_worker
-from openani.http.operations import Operation, QueryParam
+from openani.http.operations import PAGE_QUERY, Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
-from openani.paging import DEFAULT_PAGE, MAX_PAGE
 from openani.webhooks.models import (
     Delivery,
     DeliveryDetail,
@@ -162,11 +161,7 @@ OPERATIONS = [
                 "status",
                 {"type": "string", "enum": ["pending", "delivered", "failed", "cancelled"]},
             ),
-            QueryParam(
-                "limit",
-                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
-            ),
-            QueryParam("cursor", {"type": "string"}, "next_cursor of the previous page"),
+            *PAGE_QUERY,
         ),
         responses={200: (DeliveryPage, DeliveryDetail), **ERROR_RESPONSES},
     ),

@@ -40,7 +40,7 @@ class AniHistoryService:
         match = number_match(query)
         with self._db.read() as conn:
             rows = store.page(
-                conn, company.id, match=match, before_id=page.before_id, limit=page.limit + 1
+                conn, company.id, match=match, before_id=page.cursor_id, limit=page.limit + 1
             )
         return page.body(
             rows,

@@ -117,7 +117,7 @@ class LifecycleService:
         match = number_match(query)
         with self._db.read() as conn:
             rows = store.remediation_page(
-                conn, company.id, match=match, before_id=page.before_id, limit=page.limit + 1
+                conn, company.id, match=match, before_id=page.cursor_id, limit=page.limit + 1
             )
         return page.body(
             rows,
@@ -144,7 +144,7 @@ class LifecycleService:
                 company.id,
                 match=match,
                 pending_only=state == "pending",
-                before_id=page.before_id,
+                before_id=page.cursor_id,
                 limit=page.limit + 1,
             )
         return page.body(rows, lambda row: scheduled_public(dict(row._mapping)))

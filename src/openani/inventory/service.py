@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Row
 from openani.errors import Conflict, NotFound, ValidationFailed
 from openani.inventory.specs import ListFilter, ResourceSpec
 from openani.inventory.status import STATUSES
-from openani.paging import decode_cursor, encode_cursor
+from openani.paging import id_page
 from openani.store import audit
 from openani.store import resources as store
 from openani.store.companies import Company, bump_inventory_version
@@ -22,9 +22,6 @@ from openani.validation import validate
 # or None, row after). The application wires what other features follow (dispositions: the
 # statistics), so that the inventory does not import them.
 AfterWrite = Callable[[Connection, int, Row[Any] | None, Row[Any]], None]
-
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,19 +172,17 @@ class ResourceService:
         self, company: Company, query: Mapping[str, str], *, limit: int, cursor: str | None
     ) -> Page:
         filters = self._filters(query)
-        after_id = decode_cursor(company.id, cursor)
-        if not 1 <= limit <= MAX_PAGE_SIZE:
-            raise ValidationFailed({"limit": f"must be between 1 and {MAX_PAGE_SIZE}"})
+        page = id_page(company.id, limit, cursor)
         with self._db.read() as conn:
             rows = store.page(
-                conn, self.spec.table, company.id, filters, after_id=after_id, limit=limit + 1
+                conn,
+                self.spec.table,
+                company.id,
+                filters,
+                after_id=page.cursor_id,
+                limit=page.limit + 1,
             )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return Page(
-            items=[self.spec.to_public(row) for row in rows],
-            next_cursor=encode_cursor(company.id, rows[-1].id) if more else None,
-        )
+        return Page(**page.body(rows, self.spec.to_public))
 
     def _one(
         self, conn: Connection, company: Company, command: Any, *, for_update: bool = False

@@ -57,7 +57,7 @@ class ResultQueries:
                 match=match,
                 start=start,
                 end=end,
-                before_id=page.before_id,
+                before_id=page.cursor_id,
                 limit=page.limit + 1,
             )
         return page.body(rows, _result)

@@ -12,9 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Row
+
 from openani.errors import ValidationFailed
 from openani.inventory.status import effective_status, status_view
-from openani.paging import decode_cursor, encode_cursor, page_limit
+from openani.paging import IdPage, decode_cursor, page_limit
 from openani.results.experiment import ArmCounts, report
 from openani.store import companies as company_store
 from openani.store import stats as store
@@ -23,8 +25,6 @@ from openani.store.engine import Database
 from openani.store.stats import COUNTERS, Window
 
 MAX_WINDOW_DAYS = 366
-DEFAULT_PAGE = 100
-MAX_PAGE = 1000
 WINDOWS = {"today": 1, "7d": 7, "30d": 30}
 # A window's first day that no statistic precedes: "all time".
 EARLIEST_DAY = "0001-01-01"
@@ -80,7 +80,7 @@ def _day(name: str, text: str) -> date:
 
 
 def _limit(query: Mapping[str, str]) -> int:
-    return page_limit(query.get("limit"), DEFAULT_PAGE, MAX_PAGE)
+    return page_limit(query.get("limit"))
 
 
 def _check_known(query: Mapping[str, str], known: tuple[str, ...]) -> None:
@@ -108,8 +108,7 @@ class StatsService:
         with its figures when given."""
         _check_known(query, ("number", "area_code", "state", "campaign", "status"))
         window = parse_window(query, company.time_zone)
-        limit = _limit(query)
-        cursor = decode_cursor(company.id, query.get("cursor"))
+        page = IdPage(company.id, _limit(query), decode_cursor(company.id, query.get("cursor")))
         status = query.get("status")
         if status is not None and status not in ("active", "paused"):
             raise ValidationFailed({"status": "must be active or paused"})
@@ -121,11 +120,12 @@ class StatsService:
                 conn, company.id, window,
                 campaign=query.get("campaign"), number_prefix=prefix,
                 area_code=query.get("area_code"), state=query.get("state"), status=status,
-                after_id=cursor, limit=limit + 1,
+                after_id=page.cursor_id, limit=page.limit + 1,
             )  # fmt: skip
         now = datetime.now(UTC)
-        items = [
-            {
+
+        def item(row: Row[Any]) -> dict[str, Any]:
+            return {
                 "number": row.number,
                 "country_code": row.country_code,
                 "area_code": row.area_code,
@@ -134,14 +134,8 @@ class StatsService:
                 **_shape(row),
                 **({} if healthy_volume is None else {"healthy_volume": healthy_volume(row.id)}),
             }
-            for row in rows[:limit]
-        ]
-        more = len(rows) > limit
-        return {
-            "window": _window_body(window),
-            "items": items,
-            "next_cursor": encode_cursor(company.id, rows[limit - 1].id) if more else None,
-        }
+
+        return {"window": _window_body(window), **page.body(rows, item)}
 
     def anis_by_page(
         self, company: Company, number_prefix: str | None, page: int, page_size: int

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
+from openani.store.pages import newest_first
 from openani.store.schema import ani_remediations, ani_schedules, anis
 
 
@@ -38,9 +39,7 @@ def remediation_page(
 ) -> Sequence[Row[Any]]:
     query = _joined(ani_remediations).where(ani_remediations.c.company_id == company_id)
     query = _narrow(query, match)
-    if before_id is not None:
-        query = query.where(ani_remediations.c.id < before_id)
-    return conn.execute(query.order_by(ani_remediations.c.id.desc()).limit(limit)).all()
+    return conn.execute(newest_first(query, ani_remediations.c.id, before_id, limit)).all()
 
 
 def add_schedule(conn: Connection, values: Mapping[str, Any]) -> int:
@@ -66,9 +65,7 @@ def schedule_page(
         query = query.where(
             ani_schedules.c.applied_at.is_(None), ani_schedules.c.cancelled_at.is_(None)
         )
-    if before_id is not None:
-        query = query.where(ani_schedules.c.id < before_id)
-    return conn.execute(query.order_by(ani_schedules.c.id.desc()).limit(limit)).all()
+    return conn.execute(newest_first(query, ani_schedules.c.id, before_id, limit)).all()
 
 
 def find_schedule(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
+from openani.store.pages import newest_first
 from openani.store.schema import ani_status_history, anis
 
 
@@ -80,6 +81,4 @@ def page(
         query = query.where(
             anis.c[column].in_(list(value)) if isinstance(value, list) else anis.c[column] == value
         )
-    if before_id is not None:
-        query = query.where(ani_status_history.c.id < before_id)
-    return conn.execute(query.order_by(ani_status_history.c.id.desc()).limit(limit)).all()
+    return conn.execute(newest_first(query, ani_status_history.c.id, before_id, limit)).all()

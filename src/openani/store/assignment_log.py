@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
+from openani.store.pages import newest_first
 from openani.store.schema import anis, assignments, campaigns
 
 INTERNAL = frozenset({"company_id", "campaign_id", "ani_id"})
@@ -59,9 +60,7 @@ def page(
         query = query.where(assignments.c.created_at >= start)
     if end is not None:
         query = query.where(assignments.c.created_at < end)
-    if before_id is not None:
-        query = query.where(assignments.c.id < before_id)
     rows: Sequence[Row[Any]] = conn.execute(
-        query.order_by(assignments.c.id.desc()).limit(limit)
+        newest_first(query, assignments.c.id, before_id, limit)
     ).all()
     return rows

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select
 
+from openani.store.pages import newest_first
 from openani.store.schema import audit_log
 
 
@@ -46,6 +47,4 @@ def page(
     query = select(audit_log).where(audit_log.c.company_id == company_id)
     if resource is not None:
         query = query.where(audit_log.c.resource == resource)
-    if before_id is not None:
-        query = query.where(audit_log.c.id < before_id)
-    return conn.execute(query.order_by(audit_log.c.id.desc()).limit(limit)).all()
+    return conn.execute(newest_first(query, audit_log.c.id, before_id, limit)).all()

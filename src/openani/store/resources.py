@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from openani.errors import Conflict
+from openani.store.pages import in_id_order
 
 
 def _now() -> datetime:
@@ -99,9 +100,7 @@ def page(
         table.c.deleted_at.is_(None),
         *_match_clauses(table, filters),
     )
-    if after_id is not None:
-        query = query.where(table.c.id > after_id)
-    return conn.execute(query.order_by(table.c.id).limit(limit)).all()
+    return conn.execute(in_id_order(query, table.c.id, after_id, limit)).all()
 
 
 def create_or_revive(

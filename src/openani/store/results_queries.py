@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, select
 
+from openani.store.pages import newest_first
 from openani.store.schema import anis, dial_results
 
 
@@ -96,6 +97,4 @@ def result_page(
         query = query.where(dial_results.c.call_at >= start)
     if end is not None:
         query = query.where(dial_results.c.call_at < end)
-    if before_id is not None:
-        query = query.where(dial_results.c.id < before_id)
-    return list(conn.execute(query.order_by(dial_results.c.id.desc()).limit(limit)).all())
+    return list(conn.execute(newest_first(query, dial_results.c.id, before_id, limit)).all())

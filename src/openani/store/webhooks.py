@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Row, delete, func, insert, or_, select, update
 
+from openani.store.pages import newest_first
 from openani.store.raw import RawTransaction
 from openani.store.schema import (
     campaigns,
@@ -375,9 +376,7 @@ def delivery_page(
         query = query.where(webhook_deliveries.c.webhook_id == webhook_id)
     if status is not None:
         query = query.where(webhook_deliveries.c.status == status)
-    if before_id is not None:
-        query = query.where(webhook_deliveries.c.id < before_id)
-    return conn.execute(query.order_by(webhook_deliveries.c.id.desc()).limit(limit)).all()
+    return conn.execute(newest_first(query, webhook_deliveries.c.id, before_id, limit)).all()
 
 
 def find_delivery(

@@ -277,7 +277,7 @@ class WebhookService:
                 company.id,
                 webhook_id=webhook_id,
                 status=status,
-                before_id=page.before_id,
+                before_id=page.cursor_id,
                 limit=page.limit + 1,
             )
         return page.body(rows, delivery_public)
