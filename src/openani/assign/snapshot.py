@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, lru_cache, partial
+from functools import partial
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
+from openani.candidates import candidate_of
+from openani.clock import local_day_hour
 from openani.inventory.status import SELECTABLE_STATUSES, effective_status
 from openani.selection import Candidate, CandidatePool, Usage
 from openani.selection.pool import Cell
@@ -32,37 +33,6 @@ VERSION_CHECK_S = 1.0
 MAX_POOLS_PER_COMPANY = 64
 
 PoolKey = tuple[frozenset[str] | None, int | None, int | None]
-
-
-@cache
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def local_day_hour(now: datetime, time_zone: str) -> tuple[str, str]:
-    """The company's local day and hour; every zone offset in use is a whole number of minutes,
-    so the answer is the same for a whole UTC minute and is computed once per minute."""
-    return _local_day_hour(int(now.timestamp()) // 60, time_zone)
-
-
-@lru_cache(maxsize=1024)
-def _local_day_hour(epoch_minute: int, time_zone: str) -> tuple[str, str]:
-    local = datetime.fromtimestamp(epoch_minute * 60, _zone(time_zone))
-    return local.strftime("%Y-%m-%d"), local.strftime("%Y-%m-%dT%H")
-
-
-def candidate_of(ani: SelectableAni, *, daily_cap: int, hourly_cap: int | None) -> Candidate:
-    return Candidate(
-        ani_id=ani.id,
-        number=ani.number,
-        country_code=ani.country_code,
-        area_code=ani.area_code,
-        state=ani.state,
-        toll_free=ani.toll_free,
-        branded=ani.is_branded,
-        daily_cap=daily_cap,
-        hourly_cap=hourly_cap,
-    )
 
 
 class CellWinners:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -26,6 +25,7 @@ from starlette.responses import (
 )
 from starlette.routing import BaseRoute, Route
 
+from openani import clock
 from openani.console import admin_pages, pages, session
 from openani.console.forms import Form, parse_form
 from openani.console.html import Day, frame, percent, url
@@ -214,7 +214,7 @@ def _days_between(start: date, end: date) -> list[str]:
 
 
 def _today(company: Company) -> date:
-    return datetime.now(ZoneInfo(company.time_zone)).date()
+    return clock.today(company.time_zone)
 
 
 def _series(db: Database, company: Company, dimension: str, key: str | None) -> list[Day]:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from openani.assign.snapshot import candidate_of, local_day_hour
+from openani.candidates import candidate_of
+from openani.clock import local_day, local_day_hour
 from openani.geo import overlays_of, state_of_area_code
 from openani.inventory.ani_health import DETECTOR_ACTOR
 from openani.observability.metrics import timed
@@ -181,7 +182,7 @@ class LearningService:
                 areas_local[t.area_code], area_states[t.area_code] = _area_facts(t.area_code)
         flagged_at: dict[int, int] = {}
         for ani_id, at in flags:  # oldest first: the latest flag of a number wins
-            age = (day0 - date.fromisoformat(local_day_hour(at, time_zone)[0])).days
+            age = (day0 - date.fromisoformat(local_day(at, time_zone))).days
             if 0 <= age <= WINDOW_DAYS:
                 flagged_at[ani_id] = age
         return Evidence(tallies, numbers, areas_local, area_states, flagged_at)

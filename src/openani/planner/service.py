@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from openani import clock
 from openani.errors import OpenAniError, ValidationFailed
 from openani.geo.zips import UnknownPostalCode, lookup_zip
 from openani.inventory.status import SELECTABLE_STATUSES
@@ -92,7 +92,7 @@ class PlannerService:
         thread when serving requests. ``model``: the learner's model, if the caller has it."""
         target = read_target(daily_dials_target)
         now = datetime.now(UTC)
-        today = now.astimezone(ZoneInfo(company.time_zone)).date()
+        today = clock.local_date(now, company.time_zone)
         start, end = _range(date_start, date_end, today)
         if campaigns is not None and campaigns_exclude is not None:
             raise ValidationFailed(

@@ -14,12 +14,12 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row
 
+from openani import clock
 from openani.errors import OpenAniError, ValidationFailed
 from openani.geo import InvalidPhoneNumber, area_code, locate_prospect
 from openani.lenient import clean
@@ -64,7 +64,7 @@ class Outcome:
     warnings: tuple[str, ...] = ()  # what was ignored or read another way (lenient rows)
 
 
-def _parse_call_time(text: str, zone: ZoneInfo) -> datetime:
+def _parse_call_time(text: str, zone: tzinfo) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -160,7 +160,7 @@ class ResultIngest:
         """One result, stored together with the others that arrived in the same turn of the
         event loop (one transaction instead of one each); answered after that commit."""
         try:
-            row = self._prepare(raw, ZoneInfo(company.time_zone), strict_types)
+            row = self._prepare(raw, clock.zone(company.time_zone), strict_types)
         except OpenAniError as exc:
             call_id = raw.get("call_id")
             return Outcome(str(call_id) if call_id else None, "error", exc)
@@ -216,7 +216,7 @@ class ResultIngest:
         ``lenient`` (the JSON API) ignores unknown fields and reads unambiguous values (see
         openani.lenient), each row's outcome saying what it did.
         """
-        zone = ZoneInfo(company.time_zone)
+        zone = clock.zone(company.time_zone)
         outcomes: list[Outcome | None] = []
         prepared: list[tuple[int, dict[str, Any]]] = []
         warned: dict[int, tuple[str, ...]] = {}
@@ -240,7 +240,7 @@ class ResultIngest:
         return [o for o in outcomes if o is not None]
 
     @staticmethod
-    def _prepare(raw: Mapping[str, Any], zone: ZoneInfo, strict: bool) -> dict[str, Any]:
+    def _prepare(raw: Mapping[str, Any], zone: tzinfo, strict: bool) -> dict[str, Any]:
         result = validate(DialResultIn, raw, strict=strict)
         ani_cc, ani, _, _ = _phone("ani", result.ani)
         _, prospect, prospect_npa, prospect_state = _phone("prospect_phone", result.prospect_phone)
@@ -258,7 +258,7 @@ class ResultIngest:
             "prospect_area_code": prospect_npa,
             "prospect_state": prospect_state or (known_area.state if known_area else None),
             "call_at": call_at,
-            "call_day": call_at.astimezone(zone).strftime("%Y-%m-%d"),
+            "call_day": clock.local_day(call_at, zone),
             "call_type": result.call_type,
             "duration_s": result.duration_s,
             "zip": result.zip,

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row
 
+from openani import clock
 from openani.errors import ValidationFailed
 from openani.inventory.status import effective_status, status_view
 from openani.paging import IdPage, decode_cursor, page_limit
@@ -53,7 +53,7 @@ def _shape(row: Any, read_time: Any = None) -> dict[str, Any]:
 
 
 def parse_window(query: Mapping[str, str], time_zone: str) -> Window:
-    today = datetime.now(ZoneInfo(time_zone)).date()
+    today = clock.today(time_zone)
     start_text, end_text = query.get("from"), query.get("to")
     if start_text or end_text:
         if "window" in query:
@@ -143,7 +143,7 @@ class StatsService:
         """How many ANIs there are (of a number prefix), and page ``page`` (from 1) of them in
         id order: each number with its figures of the last 30 days (``recent``) and of all
         time (``ever``), and its status as shown (a StatusView)."""
-        today = datetime.now(ZoneInfo(company.time_zone)).date()
+        today = clock.today(company.time_zone)
         recent = Window(
             (today - timedelta(days=WINDOWS["30d"] - 1)).isoformat(),
             today.isoformat(),
