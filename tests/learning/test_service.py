@@ -16,7 +16,7 @@ from openani.learning import service as learning_service
 from openani.learning.service import LearningService, tallies_from_rows
 from openani.results.service import ResultIngest
 from openani.selection.learner import ContactModel, DayTally
-from openani.store import ani_status, companies
+from openani.store import companies, lifecycle
 from openani.store.engine import Database
 from openani.store.selection import selectable_anis
 from tests.conftest import Tenant
@@ -125,7 +125,7 @@ def test_a_number_that_fills_its_volume_gets_more_until_the_detector_flags_it(
     # of the busiest recent day, 54 -> 49, and never under the healthy 50.
     for actor in ("api", "detector"):
         with db.write() as conn:
-            ani_status.record(conn, tenant.company.id, good, "active", "resting", "t", actor, NOW)
+            lifecycle.record(conn, tenant.company.id, good, "active", "resting", "t", actor, NOW)
         model = LearningService(db).model(tenant.company.id, "America/New_York", NOW)
         assert dict(model.volumes) == ({good: 56} if actor == "api" else {})
     assert model.healthy_volume(good) == 50

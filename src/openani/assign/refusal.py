@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from openani.assign.snapshot import CompanySnapshot
-from openani.inventory.status import effective_status
+from openani.lifecycle.status import effective_status
 from openani.selection import NoChoice, normalize_country_code
 from openani.store.selection import CampaignConfig
 

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from openani.candidates import candidate_of
 from openani.clock import local_day_hour
-from openani.inventory.status import SELECTABLE_STATUSES, effective_status
+from openani.lifecycle.status import SELECTABLE_STATUSES, effective_status
 from openani.selection import Candidate, CandidatePool, Usage
 from openani.selection.pool import Cell
 from openani.store import selection as store

@@ -18,7 +18,7 @@ from openani.console.html import (
     text_input,
     url,
 )
-from openani.inventory.status import STATUSES
+from openani.lifecycle.status import STATUSES
 
 STATUS_OPTIONS = [("", "any status"), *((s, s.replace("_", " ")) for s in STATUSES)]
 BRANDED_OPTIONS = [("", "branded or not"), ("true", "branded"), ("false", "unbranded")]

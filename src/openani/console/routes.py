@@ -33,8 +33,9 @@ from openani.errors import NotFound, OpenAniError, Unauthorized, ValidationFaile
 from openani.http.ani_bulk import parse_source
 from openani.http.body import read_body
 from openani.http.context import AppContext, context_of
-from openani.inventory import ani_export, ani_import, ani_status
-from openani.inventory.status import AFTER_END, STATUSES
+from openani.inventory import ani_export, ani_import
+from openani.lifecycle import changes
+from openani.lifecycle.status import AFTER_END, STATUSES
 from openani.moments import moment
 from openani.paging import decode_cursor, encode_cursor
 from openani.planner.service import plan_body, plan_csv
@@ -359,13 +360,13 @@ async def _number_action(request: Request, visitor: Visitor, form: Form) -> Resp
             body["until"] = moment("until", form.get("until"), company.time_zone).isoformat()
         if form.get("date"):
             body["date"] = form.get("date")
-        await run_in_threadpool(ani_status.pause, anis, company, body)
+        await run_in_threadpool(changes.pause, anis, company, body)
         notice = f"{key['number']} paused"
     elif what == "activate":
         body = dict(key)
         if form.get("date"):
             body["date"] = form.get("date")
-        result = await run_in_threadpool(ani_status.activate, anis, company, body)
+        result = await run_in_threadpool(changes.activate, anis, company, body)
         scheduled = result.get("scheduled")
         notice = (
             f"{key['number']} will be activated on {form.get('date')}"
@@ -374,7 +375,7 @@ async def _number_action(request: Request, visitor: Visitor, form: Form) -> Resp
         )
     elif what == "rest":
         days = int(context.company_settings.get(company)["rest_days"])
-        await run_in_threadpool(lambda: ani_status.rest(anis, company, key, days=days))
+        await run_in_threadpool(lambda: changes.rest(anis, company, key, days=days))
         notice = f"{key['number']} resting for {days} days"
     else:
         raise ValidationFailed({"action": "must be pause, activate or rest"})

@@ -24,12 +24,11 @@ from openani.audit import AuditService
 from openani.console.routes import ROUTES as CONSOLE_ROUTES
 from openani.http import (
     ani_bulk,
-    ani_health,
-    ani_lifecycle,
     assignments,
     audit,
     company_settings,
     health,
+    lifecycle,
     metrics,
     next_ani,
     planner,
@@ -49,15 +48,15 @@ from openani.http.query import RefuseNulQuery
 from openani.http.resources import resource_operations
 from openani.http.responses import JSONResponse
 from openani.http.signals import AssignSignals
-from openani.inventory.ani_health import AniHealthService, Detector
-from openani.inventory.ani_history import AniHistoryService
 from openani.inventory.ani_import import AniImportService
-from openani.inventory.ani_lifecycle import LifecycleService, run_schedules
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import AfterWrite, ResourceService
 from openani.inventory.specs import DISPOS, RESOURCES
 from openani.learning.schedule import run_periodically
 from openani.learning.service import LearningService
+from openani.lifecycle.health import AniHealthService, Detector
+from openani.lifecycle.history import AniHistoryService
+from openani.lifecycle.service import LifecycleService, run_schedules
 from openani.observability import logs
 from openani.observability.metrics import JOB_SECONDS
 from openani.observability.middleware import RequestObserver
@@ -92,8 +91,7 @@ def all_operations() -> list[Operation]:
         operations.extend(resource_operations(spec))
     operations.extend(unknown_campaigns.OPERATIONS)
     operations.extend(company_settings.OPERATIONS)
-    operations.extend(ani_health.OPERATIONS)
-    operations.extend(ani_lifecycle.OPERATIONS)
+    operations.extend(lifecycle.OPERATIONS)
     operations.extend(ani_bulk.OPERATIONS)
     operations.extend(planner.OPERATIONS)
     operations.extend(next_ani.OPERATIONS)

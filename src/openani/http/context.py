@@ -16,13 +16,13 @@ from openani.audit import AuditService
 from openani.errors import ValidationFailed
 from openani.http.body import read_json_object
 from openani.http.responses import JSONResponse
-from openani.inventory.ani_health import AniHealthService
-from openani.inventory.ani_history import AniHistoryService
 from openani.inventory.ani_import import AniImportService
-from openani.inventory.ani_lifecycle import LifecycleService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.learning.service import LearningService
+from openani.lifecycle.health import AniHealthService
+from openani.lifecycle.history import AniHistoryService
+from openani.lifecycle.service import LifecycleService
 from openani.moments import in_range
 from openani.observability.scrape import Exposition
 from openani.planner.service import PlannerService

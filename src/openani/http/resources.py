@@ -18,7 +18,7 @@ from openani.http.operations import PAGE_QUERY, Operation, QueryParam, ResponseS
 from openani.http.responses import JSONResponse
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import ListFilter, ResourceSpec
-from openani.inventory.status import STATUSES
+from openani.lifecycle.status import STATUSES
 from openani.paging import page_limit
 from openani.wire import ErrorResponse
 

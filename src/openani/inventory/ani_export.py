@@ -16,7 +16,7 @@ from typing import Any
 from openani.errors import ValidationFailed
 from openani.inventory.ani_import import EXPORT_ONLY_COLUMNS, OPENANI_COLUMNS
 from openani.inventory.specs import ANIS
-from openani.inventory.status import STATUSES
+from openani.lifecycle.status import STATUSES
 from openani.results.stats import parse_window
 from openani.store import ani_bulk
 from openani.store import stats as store

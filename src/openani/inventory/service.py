@@ -10,12 +10,13 @@ from sqlalchemy import Connection, Row
 
 from openani.errors import Conflict, NotFound, ValidationFailed
 from openani.inventory.specs import ListFilter, ResourceSpec
-from openani.inventory.status import STATUSES
+from openani.lifecycle.status import STATUSES
 from openani.paging import id_page
 from openani.store import audit
 from openani.store import resources as store
 from openani.store.companies import Company, bump_inventory_version
 from openani.store.engine import Database
+from openani.store.lifecycle import ani_status_is
 from openani.validation import validate
 
 # Run in the writing transaction after a create, update or delete: (conn, company id, row before
@@ -214,7 +215,7 @@ def _filter_value(name: str, spec_filter: ListFilter, raw: str) -> Any:
     if spec_filter.kind == "ani_status":
         if raw not in STATUSES:
             raise ValidationFailed({name: f"must be one of {', '.join(STATUSES)}"})
-        return store.ani_status_is(raw)
+        return ani_status_is(raw)
     if spec_filter.kind == "bool":
         if raw.lower() in ("true", "1"):
             return True

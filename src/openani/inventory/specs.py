@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Row, Table
 from openani.errors import Conflict, ValidationFailed
 from openani.geo.phone import InvalidPhoneNumber, normalize_number
 from openani.inventory import models
-from openani.inventory.status import STATUSES, status_view
+from openani.lifecycle.status import STATUSES, status_view
 from openani.store.resources import find
 from openani.store.schema import anis, campaigns, dispositions
 from openani.wire import Input, Output

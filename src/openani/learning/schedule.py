@@ -12,7 +12,7 @@ import logging
 import random
 from datetime import UTC, datetime
 
-from openani.inventory.ani_health import AniHealthService
+from openani.lifecycle.health import AniHealthService
 from openani.observability.metrics import timed
 from openani.store import companies as company_store
 from openani.store.engine import Database

@@ -16,7 +16,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, mult
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from openani.inventory.status import STATUSES, effective_status
+from openani.lifecycle.status import STATUSES, effective_status
 from openani.observability.metrics import multiprocess as in_multiprocess_mode
 from openani.store import gauges as store
 from openani.store.engine import Database

@@ -18,8 +18,8 @@ from typing import Any
 from openani import clock
 from openani.errors import OpenAniError, ValidationFailed
 from openani.geo.zips import UnknownPostalCode, lookup_zip
-from openani.inventory.status import SELECTABLE_STATUSES
 from openani.learning.service import LearningService
+from openani.lifecycle.status import SELECTABLE_STATUSES
 from openani.planner.plan import (
     TARGETS,
     TOLL_FREE,

@@ -15,7 +15,7 @@ from sqlalchemy import Row
 
 from openani import clock
 from openani.errors import ValidationFailed
-from openani.inventory.status import effective_status, status_view
+from openani.lifecycle.status import effective_status, status_view
 from openani.paging import IdPage, decode_cursor, page_limit
 from openani.results.experiment import ArmCounts, report
 from openani.store import companies as company_store

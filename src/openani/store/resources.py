@@ -15,10 +15,7 @@ from sqlalchemy import (
     Connection,
     Row,
     Table,
-    and_,
     insert,
-    not_,
-    or_,
     select,
     update,
 )
@@ -37,23 +34,6 @@ class Clause:
 
     def __init__(self, build: Callable[[Table], ColumnElement[bool]]) -> None:
         self.build = build
-
-
-def ani_status_is(status: str) -> Clause:
-    """ANIs whose effective status is ``status``: a pause whose end has passed counts as active,
-    a rest whose end has passed as probation (see inventory/status.py)."""
-
-    def build(table: Table) -> ColumnElement[bool]:
-        ended = and_(table.c.paused_until.is_not(None), table.c.paused_until <= _now())
-        if status == "active":
-            return or_(table.c.status == "active", and_(table.c.status == "paused", ended))
-        if status == "probation":
-            return or_(table.c.status == "probation", and_(table.c.status == "resting", ended))
-        if status in ("paused", "resting"):
-            return and_(table.c.status == status, not_(ended))
-        return table.c.status == status
-
-    return Clause(build)
 
 
 def _match_clauses(table: Table, match: Mapping[str, Any]) -> list[Any]:

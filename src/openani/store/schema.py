@@ -188,7 +188,7 @@ anis = Table(
     Column("time_zone", String(64), nullable=True),
     Column("toll_free", Boolean, nullable=False, server_default=false()),
     Column("warnings", Text, nullable=False, server_default="[]"),
-    # active, paused, suspected_label, resting or probation (see inventory/status.py);
+    # active, paused, suspected_label, resting or probation (see lifecycle/status.py);
     # paused_until ends a pause or a rest.
     Column("status", String(16), nullable=False, server_default="active"),
     Column("paused_until", UTCDateTime(), nullable=True),

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, literal, select
 from sqlalchemy.sql import ColumnElement
 
-from openani.store.resources import ani_status_is
+from openani.store.lifecycle import ani_status_is
 from openani.store.schema import anis, daily_stats
 
 COUNTERS = (

@@ -25,9 +25,10 @@ from openani.http.context import AppContext, company_of, context_of
 from openani.http.offload import in_worker
 from openani.http.operations import Operation, QueryParam
 from openani.http.responses import JSONResponse
-from openani.inventory import ani_lifecycle, ani_status
-from openani.inventory.models import ScheduledChange
-from openani.inventory.status import StatusView
+from openani.lifecycle import changes
+from openani.lifecycle import service as lifecycle
+from openani.lifecycle.models import ScheduledChange
+from openani.lifecycle.status import StatusView
 from openani.paging import whole_number
 from openani.store.companies import Company
 from openani.wire import Input, Output
@@ -221,12 +222,12 @@ def _lifecycle_body(body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def pause(context: AppContext, company: Company, body: dict[str, Any]) -> dict[str, Any]:
-    public = ani_status.pause(context.resources["anis"], company, _lifecycle_body(body))
+    public = changes.pause(context.resources["anis"], company, _lifecycle_body(body))
     return _acted(public, "paused")
 
 
 def activate(context: AppContext, company: Company, body: dict[str, Any]) -> dict[str, Any]:
-    public = ani_status.activate(context.resources["anis"], company, _lifecycle_body(body))
+    public = changes.activate(context.resources["anis"], company, _lifecycle_body(body))
     return _acted(public, "active")
 
 
@@ -240,8 +241,8 @@ def remediate(context: AppContext, company: Company, body: dict[str, Any]) -> di
         on_record = anis.get(company, {"number": number}).get("carrier_id")
         seed["carrier"] = on_record or UNSPECIFIED_CARRIER
     try:
-        done = ani_lifecycle.remediate(anis, company, seed)
-    except ani_lifecycle.RemediationCooldown as exc:
+        done = lifecycle.remediate(anis, company, seed)
+    except lifecycle.RemediationCooldown as exc:
         return {
             "status": "within cooldown",
             "ani": body.get("ani"),

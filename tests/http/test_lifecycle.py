@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from openani.assign import snapshot
 from openani.http.app import create_app
-from openani.inventory.ani_lifecycle import apply_due
+from openani.lifecycle.service import apply_due
 from openani.settings import Settings
 from openani.store.engine import Database
 from tests.conftest import Api, Tenant

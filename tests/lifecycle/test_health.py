@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from openani.inventory import ani_status
-from openani.inventory.ani_health import AniHealthService, HealthReport
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import ANIS
+from openani.lifecycle import changes
+from openani.lifecycle.health import AniHealthService, HealthReport
 from openani.selection.burn import BurnSignal
 from openani.store import selection as selection_store
 from openani.store.engine import Database
@@ -183,7 +183,7 @@ def test_probation_of_zero_days_ends_at_the_next_check(db: Database, tenant: Ten
 
 def test_numbers_paused_by_hand_are_left_alone(db: Database, tenant: Tenant) -> None:
     pool = Pool(db, tenant, 3)
-    ani_status.pause(pool.anis, pool.company, {"number": pool.numbers[0]})
+    changes.pause(pool.anis, pool.company, {"number": pool.numbers[0]})
     report = pool.apply(NOW, pool.numbers[0])
     assert report.changes == []
     assert [s.number for s in report.signals] == [pool.numbers[0]]
@@ -195,7 +195,7 @@ def test_activating_by_hand_clears_a_rest(db: Database, tenant: Tenant) -> None:
     number = pool.numbers[0]
     pool.apply(datetime.now(UTC), number)
     assert pool.status(number) == "resting"
-    ani = ani_status.activate(pool.anis, pool.company, {"number": number})
+    ani = changes.activate(pool.anis, pool.company, {"number": number})
     assert (ani["status"], ani["paused_until"], ani["status_reason"]) == (
         "active",
         None,

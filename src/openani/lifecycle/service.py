@@ -17,22 +17,21 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from openani.errors import Conflict, NotFound, ValidationFailed
-from openani.inventory.ani_history import HistoryFilter, number_match
-from openani.inventory.ani_status import (
+from openani.inventory.service import ResourceService
+from openani.lifecycle.changes import (
     SYSTEM_ACTOR,
     AniRef,
     ani_key,
     scheduled_public,
     transition,
 )
-from openani.inventory.models import AniRemediate
-from openani.inventory.service import ResourceService
-from openani.inventory.status import effective_status
+from openani.lifecycle.history import HistoryFilter, number_match
+from openani.lifecycle.models import AniRemediate
+from openani.lifecycle.status import effective_status
 from openani.observability.metrics import timed
 from openani.paging import log_page
-from openani.store import ani_lifecycle as store
-from openani.store import ani_status as history
 from openani.store import audit
+from openani.store import lifecycle as store
 from openani.store.companies import Company, bump_inventory_version
 from openani.store.engine import Database
 from openani.store.schema import anis
@@ -84,7 +83,7 @@ def remediate(
         )
         status = effective_status(row.status, row.paused_until, now)
         reason = f"remediation requested from carrier {command.carrier}"
-        history.record(
+        store.record(
             conn,
             company.id,
             row.id,
@@ -227,7 +226,7 @@ def _apply(conn: Connection, item: Row[Any], now: datetime) -> bool:
         actor=item.actor,
         at=now,
     )
-    history.set_status(conn, row.id, values)
+    store.set_status(conn, row.id, values)
     audit.record(
         conn,
         company_id=item.company_id,

@@ -1,6 +1,6 @@
 """Taking an ANI out of rotation for a while (cool-off) and putting it back, by hand.
 
-Every status change, by hand or by the burned-number service (inventory/ani_health.py), goes
+Every status change, by hand or by the burned-number service (lifecycle/health.py), goes
 through ``transition``: it writes the history entry and gives the columns to store.
 """
 
@@ -14,12 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from openani.errors import ValidationFailed
-from openani.inventory.models import AniAction, AniActivate, AniPause
 from openani.inventory.service import ResourceService
-from openani.inventory.status import effective_status
+from openani.lifecycle.models import AniAction, AniActivate, AniPause
+from openani.lifecycle.status import effective_status
 from openani.moments import moment
-from openani.store import ani_lifecycle as lifecycle_store
-from openani.store import ani_status as store
+from openani.store import lifecycle as store
 from openani.store import webhooks as outbox
 from openani.store.companies import Company
 from openani.store.raw import RawTransaction
@@ -139,7 +138,7 @@ def _schedule(
             "actor": company.key_id or SYSTEM_ACTOR,
             "created_at": datetime.now(UTC),
         }
-        created.update(values, id=lifecycle_store.add_schedule(conn, values))
+        created.update(values, id=store.add_schedule(conn, values))
         created.update(number=row.number, country_code=row.country_code)
         return {"date": at, "until": until, "note": note}
 

@@ -27,12 +27,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 
-from openani.inventory.ani_status import AniRef, transition
-from openani.inventory.status import effective_status
+from openani.lifecycle.changes import AniRef, transition
+from openani.lifecycle.status import effective_status
 from openani.selection.burn import BurnSignal
-from openani.store import ani_status as store
 from openani.store import audit
 from openani.store import companies as company_store
+from openani.store import lifecycle as store
 from openani.store.companies import Company
 from openani.store.engine import Database
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from openani.inventory.specs import ANIS
 from openani.paging import log_page
-from openani.store import ani_status as store
+from openani.store import lifecycle as store
 from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.validation import validate
@@ -39,7 +39,7 @@ class AniHistoryService:
         page = log_page(company.id, query, tuple(HistoryFilter.model_fields))
         match = number_match(query)
         with self._db.read() as conn:
-            rows = store.page(
+            rows = store.history_page(
                 conn, company.id, match=match, before_id=page.cursor_id, limit=page.limit + 1
             )
         return page.body(
