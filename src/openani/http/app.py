@@ -52,9 +52,9 @@ from openani.inventory.ani_import import AniImportService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import AfterWrite, ResourceService
 from openani.inventory.specs import DISPOS, RESOURCES
-from openani.learning.schedule import run_periodically
 from openani.learning.service import LearningService
 from openani.lifecycle.health import AniHealthService, Detector
+from openani.lifecycle.health_timer import run_periodically
 from openani.lifecycle.history import AniHistoryService
 from openani.lifecycle.service import LifecycleService, run_schedules
 from openani.observability import logs

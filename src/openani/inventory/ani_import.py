@@ -28,8 +28,8 @@ from sqlalchemy.exc import IntegrityError
 from openani.errors import Conflict, ValidationFailed
 from openani.inventory.models import AniCreate
 from openani.inventory.specs import ANIS
-from openani.lifecycle.changes import SYSTEM_ACTOR, AniRef, transition
-from openani.lifecycle.status import effective_status
+from openani.lifecycle.changes import AniRef, transition
+from openani.lifecycle.status import SYSTEM_ACTOR, effective_status
 from openani.store import ani_bulk as store
 from openani.store import audit
 from openani.store.companies import Company, bump_inventory_version

@@ -20,7 +20,7 @@ from functools import lru_cache
 from openani.candidates import candidate_of
 from openani.clock import local_day, local_day_hour
 from openani.geo import overlays_of, state_of_area_code
-from openani.lifecycle.health import DETECTOR_ACTOR
+from openani.lifecycle.status import DETECTOR_ACTOR
 from openani.observability.metrics import timed
 from openani.selection import Candidate, Prospect
 from openani.selection.burn import BurnParams, BurnSignal, detect_burned

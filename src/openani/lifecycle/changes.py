@@ -16,16 +16,13 @@ from sqlalchemy import Connection, Row
 from openani.errors import ValidationFailed
 from openani.inventory.service import ResourceService
 from openani.lifecycle.models import AniAction, AniActivate, AniPause
-from openani.lifecycle.status import effective_status
+from openani.lifecycle.status import SYSTEM_ACTOR, effective_status
 from openani.moments import moment
 from openani.store import lifecycle as store
 from openani.store import webhooks as outbox
 from openani.store.companies import Company
 from openani.store.raw import RawTransaction
 from openani.validation import validate
-
-# The actor of a change made without an API key (the command line, the service itself).
-SYSTEM_ACTOR = "system"
 
 
 @dataclass(frozen=True, slots=True)

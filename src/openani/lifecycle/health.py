@@ -28,15 +28,13 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from openani.lifecycle.changes import AniRef, transition
-from openani.lifecycle.status import effective_status
+from openani.lifecycle.status import DETECTOR_ACTOR, effective_status
 from openani.selection.burn import BurnSignal
 from openani.store import audit
 from openani.store import companies as company_store
 from openani.store import lifecycle as store
 from openani.store.companies import Company
 from openani.store.engine import Database
-
-DETECTOR_ACTOR = "detector"
 
 # (company, now) -> (how many numbers were checked, the signals of those found burned).
 Detector = Callable[[Company, datetime], tuple[int, list[BurnSignal]]]

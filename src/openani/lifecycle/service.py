@@ -18,16 +18,10 @@ from sqlalchemy import Connection, Row, select
 
 from openani.errors import Conflict, NotFound, ValidationFailed
 from openani.inventory.service import ResourceService
-from openani.lifecycle.changes import (
-    SYSTEM_ACTOR,
-    AniRef,
-    ani_key,
-    scheduled_public,
-    transition,
-)
+from openani.lifecycle.changes import AniRef, ani_key, scheduled_public, transition
 from openani.lifecycle.history import HistoryFilter, number_match
 from openani.lifecycle.models import AniRemediate
-from openani.lifecycle.status import effective_status
+from openani.lifecycle.status import SYSTEM_ACTOR, effective_status
 from openani.observability.metrics import timed
 from openani.paging import log_page
 from openani.store import audit

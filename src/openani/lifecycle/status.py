@@ -23,6 +23,10 @@ STATUSES: tuple[AniStatus, ...] = ("active", "paused", "suspected_label", "resti
 SELECTABLE_STATUSES: frozenset[str] = frozenset({"active", "suspected_label", "probation"})
 # What a stored status becomes once its ``paused_until`` has passed.
 AFTER_END: dict[str, AniStatus] = {"paused": "active", "resting": "probation"}
+# Who made a change, when not the holder of an API key (whose key id is written instead): the
+# burned-number check, or the system (the command line, the service itself).
+DETECTOR_ACTOR = "detector"
+SYSTEM_ACTOR = "system"
 _END_REASON = {"paused": "pause ended", "resting": "rest ended; on probation"}
 
 
