@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from openani.store import assignment_log, console, results, results_queries, selection, stats
+from openani.store import assignment_log, console, result_lists, results, selection, stats
 from openani.store.engine import Database
 from openani.store.raw import raw_transaction
 from tests.conftest import Api
@@ -47,11 +47,11 @@ def populate(api: Api) -> None:
 
 def conn_queries() -> dict[str, Callable[[Any, int], Any]]:
     return {
-        "unmapped_dispositions": lambda c, co: results_queries.unmapped_dispositions(
+        "unmapped_dispositions": lambda c, co: result_lists.unmapped_dispositions(
             c, co, limit=100, offset=0
         ),
-        "unknown_anis": lambda c, co: results_queries.unknown_anis(c, co, limit=100, offset=0),
-        "result_page": lambda c, co: results_queries.result_page(
+        "unknown_anis": lambda c, co: result_lists.unknown_anis(c, co, limit=100, offset=0),
+        "result_page": lambda c, co: result_lists.result_page(
             c, co, match={}, start=None, end=None, before_id=None, limit=100
         ),
         "ani_stats": lambda c, co: stats.ani_stats(

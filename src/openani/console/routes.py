@@ -264,7 +264,7 @@ def _overview_body(context: AppContext, company: Company) -> str:
             {"dispo": r.dispo, "results": int(r.results)}
             for r in store.unmapped_dispositions(conn, company.id, 20)
         ]
-    unknown = context.result_queries.unknown_anis(company, {})["items"]
+    unknown = context.result_lists.unknown_anis(company, {})["items"]
     return pages.overview(windows, days, by_status, unmapped, unknown)
 
 

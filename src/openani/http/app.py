@@ -63,7 +63,7 @@ from openani.observability.middleware import RequestObserver
 from openani.observability.scrape import DatabaseGauges, Exposition
 from openani.planner.service import PlannerService
 from openani.ratelimit import RateLimiter
-from openani.results.queries import ResultQueries
+from openani.results.lists import ResultLists
 from openani.results.service import ResultIngest, reclassify_after_dispo_change
 from openani.results.stats import StatsService
 from openani.selection.burn import BurnSignal
@@ -156,7 +156,7 @@ def create_app(
         company_settings=CompanySettingsService(db, on_change=settings_changed),
         next_ani=NextAniService(db, snapshots, learning, sink=AssignSignals(outbox)),
         results=ResultIngest(db, events=outbox),
-        result_queries=ResultQueries(db),
+        result_lists=ResultLists(db),
         stats=StatsService(db),
         audit=AuditService(db),
         ani_health=AniHealthService(

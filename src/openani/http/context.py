@@ -26,7 +26,7 @@ from openani.lifecycle.service import LifecycleService
 from openani.moments import in_range
 from openani.observability.scrape import Exposition
 from openani.planner.service import PlannerService
-from openani.results.queries import ResultQueries
+from openani.results.lists import ResultLists
 from openani.results.service import ResultIngest
 from openani.results.stats import StatsService
 from openani.settings import Settings
@@ -45,7 +45,7 @@ class AppContext:
     company_settings: CompanySettingsService
     next_ani: NextAniService
     results: ResultIngest
-    result_queries: ResultQueries
+    result_lists: ResultLists
     stats: StatsService
     audit: AuditService
     ani_health: AniHealthService

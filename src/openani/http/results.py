@@ -225,14 +225,14 @@ def _page_model(name: str, item: type[BaseModel]) -> type[BaseModel]:
 async def unmapped_dispositions(request: Request) -> Response:
     company = company_of(request)
     return await json_in_worker(
-        context_of(request).result_queries.unmapped_dispositions, company, request.query_params
+        context_of(request).result_lists.unmapped_dispositions, company, request.query_params
     )
 
 
 async def list_results(request: Request) -> Response:
     company = company_of(request)
     return await json_in_worker(
-        context_of(request).result_queries.results, company, request.query_params
+        context_of(request).result_lists.results, company, request.query_params
     )
 
 
@@ -269,7 +269,7 @@ class StoredResultPage(Output):
 async def unknown_anis(request: Request) -> Response:
     company = company_of(request)
     return await json_in_worker(
-        context_of(request).result_queries.unknown_anis, company, request.query_params
+        context_of(request).result_lists.unknown_anis, company, request.query_params
     )
 
 

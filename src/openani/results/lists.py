@@ -1,4 +1,5 @@
-"""Lists an operator acts on: dispositions the dialer sends that are not defined, unknown ANIs."""
+"""Lists an operator acts on: stored results, dispositions the dialer sends that are not
+defined, numbers dialled that are not in the inventory (the SQL: store/result_lists.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from openani.errors import ValidationFailed
 from openani.geo import InvalidPhoneNumber, locate_prospect
 from openani.moments import moment
 from openani.paging import log_page, rank_page
-from openani.store import results_queries as store
+from openani.store import result_lists as store
 from openani.store.companies import Company
 from openani.store.engine import Database
 
 
-class ResultQueries:
+class ResultLists:
     def __init__(self, db: Database) -> None:
         self._db = db
 

@@ -1,4 +1,5 @@
-"""Read side of dial results for operators (SQLAlchemy Core: not on any hot path)."""
+"""The SQL of the lists an operator reads (results/lists.py): stored results, undefined
+dispositions, unknown ANIs (SQLAlchemy Core: not on any hot path)."""
 
 from __future__ import annotations
 
