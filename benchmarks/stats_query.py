@@ -11,7 +11,7 @@
    ``POST /dialer/results``, so rows and daily statistics are written as in production): call
    times spread over the last 30 days of the company's calendar, in time order, prospects in
    200 US area codes, ~5% of results with a disposition the company never defined.
-2. Times each query in-process through ``openani.results.stats.StatsService`` (a fresh
+2. Times each query in-process through ``openani.stats.service.StatsService`` (a fresh
    process-wide database handle, one untimed call first), then over HTTP: a fresh single
    ``openani serve`` process pinned to CPU 0, sequential GETs on one keep-alive connection from
    this process (pinned to CPU 1), one untimed call first. ``--runs`` timed calls each:
@@ -67,7 +67,7 @@ from common import (
 from next_ani import EXCHANGES, ani_numbers, spread, us_area_codes
 
 from openani.results.service import ResultIngest
-from openani.results.stats import StatsService
+from openani.stats.service import StatsService
 from openani.store import companies as company_store
 from openani.store.companies import Company
 from openani.store.engine import Database

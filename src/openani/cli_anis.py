@@ -16,7 +16,7 @@ from openani.errors import OpenAniError
 from openani.inventory import ani_export
 from openani.inventory.ani_import import AniImportService, read_csv, read_json
 from openani.learning.service import LearningService
-from openani.store import stats as stats_store
+from openani.store import daily_stats as stats_store
 from openani.store.companies import Company
 from openani.store.engine import Database
 

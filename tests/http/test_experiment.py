@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from openani.assign.holdout import arm_of
-from openani.results.experiment import ArmCounts, report
+from openani.stats.experiment import ArmCounts, report
 from openani.store.engine import Database
 from openani.store.schema import assignments
 from tests.conftest import Api, Tenant

@@ -366,7 +366,7 @@ COUNTERS = ("dials", "contacts", "successes", "no_answers", "talk_seconds")
 
 
 def _expected_stats(results: list[dict[str, Any]]) -> dict[tuple[str, str, str], tuple[int, ...]]:
-    """daily_stats recomputed from the result rows (the keys schema.py documents)."""
+    """daily_stats recomputed from the result rows (the keys stats.keys documents)."""
     expected: dict[tuple[str, str, str], Counter[str]] = {}
     for row in results:
         ani = row["ani_country_code"] + row["ani"]

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from openani.store import assignment_log, console, result_lists, results, selection, stats
+from openani.store import assignment_log, console, result_lists, results, selection
+from openani.store import daily_stats as stats
 from openani.store.engine import Database
 from openani.store.raw import raw_transaction
 from tests.conftest import Api
@@ -81,12 +82,12 @@ def conn_queries() -> dict[str, Callable[[Any, int], Any]]:
         "selectable_anis": selection.selectable_anis,
         "usage_rows": selection.usage_rows,
         "last_ani_for_prospect": lambda c, co: selection.last_ani_for_prospect(c, co, PROSPECTS[0]),
-        "daily_series": lambda c, co: console.daily_series(c, co, "ani", None, **WINDOW),
+        "daily_series": lambda c, co: stats.daily_series(c, co, "ani", None, **WINDOW),
         "status_counts": lambda c, co: console.status_counts(c, co, NOW),
         "numbers_by_area": console.numbers_by_area,
-        "local_dials_by_area": lambda c, co: console.local_dials_by_area(c, co, **WINDOW),
-        "area_states": lambda c, co: console.area_states(c, co, **WINDOW),
-        "areas_called": lambda c, co: console.areas_called(c, co, "+1" + NUMBERS[0], **WINDOW),
+        "local_dials_by_area": lambda c, co: stats.local_dials_by_area(c, co, **WINDOW),
+        "area_states": lambda c, co: stats.area_states(c, co, **WINDOW),
+        "areas_called": lambda c, co: stats.areas_called(c, co, "+1" + NUMBERS[0], **WINDOW),
         "ani_id": lambda c, co: console.ani_id(c, co, "+1", NUMBERS[0]),
         "console unmapped_dispositions": lambda c, co: console.unmapped_dispositions(c, co, 100),
         "assignment page": lambda c, co: assignment_log.page(

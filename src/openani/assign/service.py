@@ -28,10 +28,8 @@ from openani.errors import NotFound, OpenAniError, ValidationFailed
 from openani.geo.area_codes import AreaCodeIndex
 from openani.learning.service import LearningService
 from openani.lenient import clean
-from openani.results.counting import ani_campaign_key
 from openani.selection import (
     AssignmentType,
-    Candidate,
     CapMode,
     Choice,
     NoChoice,
@@ -39,6 +37,7 @@ from openani.selection import (
     choose_ani,
 )
 from openani.selection.ladder import USES_MODEL, resolve_strategy
+from openani.stats.keys import assignment_keys
 from openani.store import campaigns as campaign_store
 from openani.store import selection as store
 from openani.store.claims import Claim, ClaimWriter
@@ -284,7 +283,13 @@ class NextAniService:
                     fallback=choice.fallback,
                     over_cap=choice.over_cap,
                     arm=arm,
-                    stats_keys=_stats_keys(campaign, candidate, resolved, arm),
+                    stats_keys=assignment_keys(
+                        candidate.country_code + candidate.number,
+                        campaign.ext_id,
+                        resolved.prospect.area_code,
+                        resolved.phone.state,
+                        arm,
+                    ),
                 )
             )
             if counters is None:
@@ -328,23 +333,6 @@ def _row_id(raw: Any, index: int) -> str | int:
     if isinstance(row_id, str | int) and not isinstance(row_id, bool):
         return row_id
     return index
-
-
-def _stats_keys(
-    campaign: CampaignConfig, candidate: Candidate, resolved: ResolvedProspect, arm: str | None
-) -> tuple[tuple[str, str, str | None], ...]:
-    ani = candidate.country_code + candidate.number
-    keys: list[tuple[str, str, str | None]] = [
-        ("ani", ani, None),
-        ("campaign", campaign.ext_id, None),
-        ("ani_campaign", ani_campaign_key(campaign.ext_id, ani), None),
-    ]
-    prospect = resolved.prospect
-    if prospect.area_code:
-        keys.append(("area", prospect.area_code, resolved.phone.state))
-    if arm is not None:
-        keys.append(("arm", arm, None))
-    return tuple(keys)
 
 
 def _groups(request: NextAniRequest, campaign: CampaignConfig) -> frozenset[str] | None:

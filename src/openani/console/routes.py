@@ -39,9 +39,9 @@ from openani.lifecycle.status import AFTER_END, STATUSES
 from openani.moments import moment
 from openani.paging import decode_cursor, encode_cursor
 from openani.planner.service import plan_body, plan_csv
-from openani.results.stats import parse_window
+from openani.stats.service import parse_window
 from openani.store import console as store
-from openani.store import stats as stats_store
+from openani.store import daily_stats as stats_store
 from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.validation import plain_digits
@@ -222,7 +222,7 @@ def _series(db: Database, company: Company, dimension: str, key: str | None) -> 
     today = _today(company)
     start = today - timedelta(days=29)
     with db.read() as conn:
-        rows = store.daily_series(
+        rows = stats_store.daily_series(
             conn, company.id, dimension, key, start.isoformat(), today.isoformat()
         )
     return _filled(rows, start, today)
@@ -241,7 +241,7 @@ def _overview_body(context: AppContext, company: Company) -> str:
     today = _today(company)
     start = today - timedelta(days=29)
     with context.db.read() as conn:
-        rows = store.daily_series(
+        rows = stats_store.daily_series(
             conn, company.id, "campaign", None, start.isoformat(), today.isoformat()
         )
         statuses = store.status_counts(conn, company.id, datetime.now(UTC))
@@ -393,7 +393,7 @@ def _number_body(
     )["items"]
     today = _today(company)
     with context.db.read() as conn:
-        called = store.areas_called(
+        called = stats_store.areas_called(
             conn, company.id, full, (today - timedelta(days=29)).isoformat(), today.isoformat()
         )
     areas = [
@@ -484,8 +484,12 @@ def _coverage_body(context: AppContext, company: Company) -> str:
             conn, company.id, window, dimension="area", by_state=False, after=None, limit=10_000
         )
         held = store.numbers_by_area(conn, company.id)
-        local = {r.area_code: r for r in store.local_dials_by_area(conn, company.id, start, end)}
-        states = {r.area_code: r.state for r in store.area_states(conn, company.id, start, end)}
+        local = {
+            r.area_code: r for r in stats_store.local_dials_by_area(conn, company.id, start, end)
+        }
+        states = {
+            r.area_code: r.state for r in stats_store.area_states(conn, company.id, start, end)
+        }
     numbers_held: dict[str, int] = {}
     held_state: dict[str, str | None] = {}
     for row in held:

@@ -65,9 +65,9 @@ from openani.planner.service import PlannerService
 from openani.ratelimit import RateLimiter
 from openani.results.lists import ResultLists
 from openani.results.service import ResultIngest, reclassify_after_dispo_change
-from openani.results.stats import StatsService
 from openani.selection.burn import BurnSignal
 from openani.settings import Settings
+from openani.stats.service import StatsService
 from openani.store import installation
 from openani.store.checkpoint import WalCheckpointer
 from openani.store.companies import Company

@@ -28,8 +28,8 @@ from openani.observability.scrape import Exposition
 from openani.planner.service import PlannerService
 from openani.results.lists import ResultLists
 from openani.results.service import ResultIngest
-from openani.results.stats import StatsService
 from openani.settings import Settings
+from openani.stats.service import StatsService
 from openani.store.companies import Company
 from openani.store.engine import Database
 from openani.tenancy import Authenticator

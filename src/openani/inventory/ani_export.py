@@ -17,9 +17,9 @@ from openani.errors import ValidationFailed
 from openani.inventory.ani_import import EXPORT_ONLY_COLUMNS, OPENANI_COLUMNS
 from openani.inventory.specs import ANIS
 from openani.lifecycle.status import STATUSES
-from openani.results.stats import parse_window
+from openani.stats.service import parse_window
 from openani.store import ani_bulk
-from openani.store import stats as store
+from openani.store import daily_stats as store
 from openani.store.companies import Company
 from openani.store.engine import Database
 

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from openani.lifecycle.status import AniStatus
-from openani.results.counting import Category
 from openani.selection.types import AssignmentType, CapMode
+from openani.stats.counting import Category
 from openani.wire import CountryCode, Identifier, Input, Name, Output, PhoneText, optional
 
 DispoCategory = Category

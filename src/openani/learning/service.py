@@ -26,6 +26,8 @@ from openani.selection import Candidate, Prospect
 from openani.selection.burn import BurnParams, BurnSignal, detect_burned
 from openani.selection.capacity import healthy_volumes
 from openani.selection.learner import ContactModel, DayTally, LearnerParams, fit, local_area_codes
+from openani.stats.keys import split_ani_area_key
+from openani.store import daily_stats
 from openani.store import learning as store
 from openani.store import selection as selection_store
 from openani.store.engine import Database
@@ -70,7 +72,7 @@ def tallies_from_rows(
     day0 = date.fromisoformat(today)
     out: list[DayTally] = []
     for day, key, dials, contacts in rows:
-        number, _, area = key.rpartition("|")
+        number, area = split_ani_area_key(key)
         ani_id = ids.get(number)
         if ani_id is None:
             continue
@@ -170,7 +172,7 @@ class LearningService:
         )
         with self._db.read() as conn:
             anis = selection_store.selectable_anis(conn, company_id)
-            rows = store.ani_area_days(conn, company_id, since)
+            rows = daily_stats.ani_area_days(conn, company_id, since)
             flags = store.flags_since(conn, company_id, DETECTOR_ACTOR, flagged_since)
         numbers = _candidates(anis)
         # Statistics name a number with its country code, as dial results carry it.

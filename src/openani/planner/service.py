@@ -32,6 +32,7 @@ from openani.planner.plan import (
     make_plan,
 )
 from openani.selection.learner import ContactModel
+from openani.store import daily_stats
 from openani.store import planner as store
 from openani.store.companies import Company
 from openani.store.engine import Database
@@ -114,7 +115,7 @@ class PlannerService:
             if campaigns is None and not campaigns_exclude and group_by != "zip":
                 # Every campaign, by area code: the daily statistics have it, a row per key
                 # and day instead of one per call.
-                rows = store.dials_by_region_from_stats(
+                rows = daily_stats.dials_by_region_from_stats(
                     conn, company.id, start.isoformat(), end.isoformat(), group_by=group_by
                 )
             else:

@@ -24,9 +24,10 @@ from openani.errors import OpenAniError, ValidationFailed
 from openani.geo import InvalidPhoneNumber, area_code, locate_prospect
 from openani.lenient import clean
 from openani.moments import in_range
-from openani.results.counting import COUNTERS, Classification, CountedResult, StatsDelta
 from openani.results.events import ResultEvents
 from openani.results.models import RESULT_RULES, DialResultIn
+from openani.stats.counting import Classification, CountedResult, StatsDelta
+from openani.store import daily_stats
 from openani.store import results as store
 from openani.store.companies import Company
 from openani.store.engine import Database
@@ -36,7 +37,7 @@ from openani.store.raw import (
     is_unique_violation,
     raw_transaction,
 )
-from openani.store.results import DispositionRow, StatsChange
+from openani.store.results import DispositionRow
 from openani.validation import validate
 
 # Dialer clocks drift and time zones get misconfigured; a call more than a day in the future
@@ -126,21 +127,6 @@ def counted(values: Mapping[str, Any]) -> CountedResult:
         agent=values["agent_id"],
         arm=values.get("arm"),
     )
-
-
-def stats_changes(delta: StatsDelta) -> list[StatsChange]:
-    return [
-        StatsChange(
-            dimension=dimension,
-            key=key,
-            day=day,
-            state=delta.states.get((dimension, key, day)),
-            counters=dict(zip(COUNTERS, c, strict=True)),
-            last_dialed_at=delta.last_dialed.get((dimension, key, day)),
-        )
-        for (dimension, key, day), c in delta.counters.items()
-        if any(c) or (dimension, key, day) in delta.last_dialed
-    ]
 
 
 class ResultIngest:
@@ -362,7 +348,7 @@ class ResultIngest:
                 self._events.processed(tx, company.id, _changed(inserts, updates), now)
             store.insert_results(tx, company.id, list(inserts.values()), now)
             store.update_results(tx, list(updates.items()), now)
-            store.apply_stats(tx, company.id, stats_changes(delta))
+            daily_stats.apply_stats(tx, company.id, delta.changes())
         return outcomes
 
 
@@ -397,7 +383,7 @@ def reclassify(tx: RawTransaction, company_id: int, lookups: set[str]) -> int:
             delta.replace(counted(row), counted(new))
             changed.append((row_id, new))
     store.update_results(tx, changed, datetime.now(UTC))
-    store.apply_stats(tx, company_id, stats_changes(delta))
+    daily_stats.apply_stats(tx, company_id, delta.changes())
     return len(changed)
 
 

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from openani.stats.counting import StatsChange
+from openani.stats.keys import AssignmentKey
+from openani.store.daily_stats import apply_stats
 from openani.store.engine import Database
 from openani.store.raw import RawTransaction, is_transient, raw_transaction
-from openani.store.results import StatsChange, apply_stats
 
 # A batch is tried this often while it fails on a deadlock or a serialization failure, before
 # its claims are written one by one; a single claim is tried as often.
@@ -78,8 +80,8 @@ class Claim:
     fallback: bool
     over_cap: bool
     arm: str | None = None  # the default strategy's experiment arm, "default" or "holdout"
-    # Where the assignment counts in daily_stats (see schema.daily_stats for the keys).
-    stats_keys: tuple[tuple[str, str, str | None], ...] = ()  # (dimension, key, state)
+    # Where the assignment counts in daily_stats (stats.keys.assignment_keys).
+    stats_keys: tuple[AssignmentKey, ...] = ()
 
 
 ClaimOutcome = tuple[int, int] | None | BaseException

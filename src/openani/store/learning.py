@@ -6,26 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from openani.store.schema import ani_status_history, daily_stats
+from openani.store.schema import ani_status_history
 
 # Statuses the burned-number detector gives a number it flags.
 FLAGGED_STATUSES = ("suspected_label", "resting")
-
-
-def ani_area_days(
-    conn: Connection, company_id: int, since_day: str
-) -> list[tuple[str, str, int, int]]:
-    """``(day, "number|area", dials, contacts)`` rows of the ``ani_area`` dimension."""
-    rows = conn.execute(
-        select(daily_stats.c.day, daily_stats.c.key, daily_stats.c.dials, daily_stats.c.contacts)
-        .where(
-            daily_stats.c.company_id == company_id,
-            daily_stats.c.dimension == "ani_area",
-            daily_stats.c.day >= since_day,
-        )
-        .order_by(daily_stats.c.day, daily_stats.c.key)
-    )
-    return [(str(d), str(k), int(n), int(c)) for d, k, n, c in rows]
 
 
 def flags_since(

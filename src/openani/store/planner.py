@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, literal, select
 
-from openani.store.schema import anis, campaigns, daily_stats, dial_results
+from openani.store.schema import anis, campaigns, dial_results
 
 TOLL_FREE = "toll_free"
 UNKNOWN = "unknown"
@@ -97,103 +97,6 @@ class RegionSums:
     dials: int
     contacts: int
     successes: int
-
-
-def _sums(*columns: Any) -> list[Any]:
-    return [
-        *columns,
-        func.sum(daily_stats.c.dials).label("dials"),
-        func.sum(daily_stats.c.contacts).label("contacts"),
-        func.sum(daily_stats.c.successes).label("successes"),
-    ]
-
-
-def dials_by_region_from_stats(
-    conn: Connection, company_id: int, start_day: str, end_day: str, *, group_by: str
-) -> list[RegionSums]:
-    """As ``dials_by_region`` for every campaign, from the daily statistics (a row per key and
-    day rather than per call): ``area_code`` from the area dimension less the calls of
-    toll-free numbers, ``ani`` from the per-number rows."""
-    in_range = (
-        daily_stats.c.company_id == company_id,
-        daily_stats.c.day.between(start_day, end_day),
-    )
-    totals: dict[str, list[Any]] = {}
-
-    def add(region: str, state: str | None, row: Any, sign: int = 1) -> None:
-        entry = totals.setdefault(region, [state, 0, 0, 0])
-        entry[0] = entry[0] or state
-        for i, name in enumerate(("dials", "contacts", "successes"), start=1):
-            entry[i] += sign * int(row[name] if isinstance(row, dict) else getattr(row, name))
-
-    numbers = select(
-        anis.c.country_code, anis.c.number, anis.c.area_code, anis.c.state, anis.c.toll_free
-    ).where(anis.c.company_id == company_id)
-    if group_by == "ani":
-        by_key = {row.country_code + row.number: row for row in conn.execute(numbers)}
-        for row in conn.execute(
-            select(*_sums(daily_stats.c.key))
-            .where(*in_range, daily_stats.c.dimension == "ani")
-            .group_by(daily_stats.c.key)
-        ):
-            held = by_key.get(row.key)
-            if held is None:
-                add(UNKNOWN, None, row)
-            elif held.toll_free:
-                add(TOLL_FREE, None, row)
-            else:
-                add(held.area_code or UNKNOWN, held.state, row)
-    else:
-        toll_free = [
-            row.country_code + row.number
-            for row in conn.execute(numbers.where(anis.c.toll_free.is_(True)))
-        ]
-        for row in conn.execute(
-            select(*_sums(daily_stats.c.key, func.max(daily_stats.c.state).label("state")))
-            .where(*in_range, daily_stats.c.dimension == "area")
-            .group_by(daily_stats.c.key)
-        ):
-            add(row.key, row.state, row)
-        for key in toll_free:
-            # This number's calls per prospect area go to the toll-free row instead.
-            for row in conn.execute(
-                select(*_sums(daily_stats.c.key))
-                .where(
-                    daily_stats.c.company_id == company_id,
-                    daily_stats.c.dimension == "ani_area",
-                    daily_stats.c.key >= f"{key}|",
-                    daily_stats.c.key < f"{key}}}",
-                    # Days through an expression: SQLite then walks this number's keys.
-                    func.substr(daily_stats.c.day, 1, 10).between(start_day, end_day),
-                )
-                .group_by(daily_stats.c.key)
-            ):
-                add(row.key.split("|", 1)[1], None, row, -1)
-        if toll_free:
-            for row in conn.execute(
-                select(*_sums()).where(
-                    *in_range, daily_stats.c.dimension == "ani", daily_stats.c.key.in_(toll_free)
-                )
-            ):
-                if row.dials:
-                    add(TOLL_FREE, None, row)
-        # Calls whose prospect had no area code: every call (each has a campaign) less those.
-        everything = conn.execute(
-            select(*_sums()).where(*in_range, daily_stats.c.dimension == "campaign")
-        ).one()
-        known = [sum(entry[i] for entry in totals.values()) for i in (1, 2, 3)]
-        if everything.dials and int(everything.dials) > known[0]:
-            missing = {
-                "dials": int(everything.dials) - known[0],
-                "contacts": int(everything.contacts) - known[1],
-                "successes": int(everything.successes) - known[2],
-            }
-            add(UNKNOWN, None, missing)
-    return [
-        RegionSums(region, entry[0], entry[1], entry[2], entry[3])
-        for region, entry in totals.items()
-        if entry[1] or entry[2] or entry[3]
-    ]
 
 
 def usable_numbers(

@@ -17,10 +17,6 @@ RESULT_COLUMNS = (
     "lead_source", "kpis", "counted_contact", "counted_success", "counted_category", "arm",
 )  # fmt: skip
 
-_STATS_COUNTERS = (
-    "dials", "contacts", "successes", "blocked", "no_answers", "talk_seconds", "short_calls",
-)  # fmt: skip
-
 
 @dataclass(frozen=True, slots=True)
 class DispositionRow:
@@ -174,61 +170,6 @@ def update_results(
 
 def _bind(tx: RawTransaction, row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "call_at": tx.time(row["call_at"])}
-
-
-_UPSERT_STATS = f"""
-    INSERT INTO daily_stats
-        (company_id, dimension, key, day, state, assigned, {", ".join(_STATS_COUNTERS)},
-         last_dialed_at)
-    VALUES (:company_id, :dimension, :key, :day, :state, :assigned,
-            {", ".join(f":{c}" for c in _STATS_COUNTERS)}, :last_dialed_at)
-    ON CONFLICT (company_id, dimension, key, day) DO UPDATE SET
-        state = COALESCE(excluded.state, daily_stats.state),
-        assigned = daily_stats.assigned + excluded.assigned,
-        {", ".join(f"{c} = daily_stats.{c} + excluded.{c}" for c in _STATS_COUNTERS)},
-        last_dialed_at = CASE
-            WHEN daily_stats.last_dialed_at IS NULL
-              OR excluded.last_dialed_at > daily_stats.last_dialed_at
-            THEN excluded.last_dialed_at ELSE daily_stats.last_dialed_at END
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class StatsChange:
-    dimension: str
-    key: str
-    day: str
-    state: str | None
-    counters: dict[str, int]  # by counter column name; missing ones are 0
-    assigned: int = 0
-    last_dialed_at: datetime | None = None
-
-
-def apply_stats(tx: RawTransaction, company_id: int, changes: Iterable[StatsChange]) -> None:
-    """Add the changes to their daily rows.
-
-    Rows are written in key order: concurrent transactions then lock shared rows in the same
-    order and cannot deadlock each other on PostgreSQL.
-    """
-    changes = sorted(changes, key=lambda c: (c.dimension, c.key, c.day))
-    tx.executemany(
-        _UPSERT_STATS,
-        (
-            {
-                "company_id": company_id,
-                "dimension": change.dimension,
-                "key": change.key,
-                "day": change.day,
-                "state": change.state,
-                "assigned": change.assigned,
-                **{c: change.counters.get(c, 0) for c in _STATS_COUNTERS},
-                "last_dialed_at": (
-                    None if change.last_dialed_at is None else tx.time(change.last_dialed_at)
-                ),
-            }
-            for change in changes
-        ),
-    )
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:

@@ -300,12 +300,10 @@ dial_results = Table(
 )
 
 # Counters per company, dimension and local day, maintained as results and assignments arrive.
-# One table for every dimension, so one upsert and one query path serve them all. Keys:
-# ani "+15615550100"; campaign "c123"; area "561" (the prospect's area code, with its state);
-# area_local "561" (the part of an area's calls placed from a +1 number of that area code);
-# ani_campaign "c123|+15615550100", for per-number statistics of one campaign; ani_area
-# "+15615550100|561" (the learner's evidence); agent "agent7" (the result's agent_id); arm
-# "default" or "holdout" (calls of the default strategy, by experiment arm).
+# One table for every dimension, so one upsert and one query path serve them all. The
+# dimensions (ani, campaign, area, area_local, ani_campaign, ani_area, agent, arm), the key of
+# each and the counters are declared in openani.stats.keys; every statement on the table is in
+# store.daily_stats.
 daily_stats = Table(
     "daily_stats",
     metadata,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from openani.results.counting import (
-    COUNTERS,
+from openani.stats.counting import (
     Classification,
     CountedResult,
     StatsDelta,
     contribution,
 )
+from openani.stats.keys import COUNTERS
 
 SALE = Classification(contact=True, success=True, category="human")
 BLOCKED = Classification(category="blocked")

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from openani.stats.keys import COUNTERS, StatsKey, result_keys
+
 # What happened on the line, as a disposition may declare it.
 Category = Literal["human", "voicemail", "no_answer", "busy", "blocked", "invalid_number", "other"]
-Dimension = Literal[
-    "ani", "campaign", "area", "area_local", "ani_campaign", "ani_area", "agent", "arm"
-]
 
 # Carriers' analytics treat answered calls shorter than this as a spam signal.
 SHORT_CALL_S = 10
@@ -31,13 +30,6 @@ class Classification:
 
 
 UNMAPPED = Classification()
-
-
-# The daily_stats counters a result adds to, in the order contribution() returns them. Plain
-# tuples and lists: ingestion adds a result to four rows, a thousand results a batch.
-COUNTERS = (
-    "dials", "contacts", "successes", "blocked", "no_answers", "talk_seconds", "short_calls",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +48,6 @@ class CountedResult:
     arm: str | None = None  # the default strategy's experiment arm of the call, if any
 
 
-StatsKey = tuple[Dimension, str, str]  # (dimension, key, day)
-
-
 def contribution(classification: Classification, duration_s: int | None) -> tuple[int, ...]:
     """What one result adds to each counter of COUNTERS."""
     contact = classification.contact
@@ -73,37 +62,23 @@ def contribution(classification: Classification, duration_s: int | None) -> tupl
     )
 
 
-def ani_campaign_key(campaign: str, ani: str) -> str:
-    return f"{campaign}|{ani}"
-
-
 def keys_of(result: CountedResult) -> list[StatsKey]:
-    keys: list[StatsKey] = [
-        ("ani", result.ani, result.day),
-        ("campaign", result.campaign, result.day),
-        ("ani_campaign", ani_campaign_key(result.campaign, result.ani), result.day),
-    ]
-    if result.area_code:
-        keys.append(("area", result.area_code, result.day))
-        # What the selection learner reads: each number's results per prospect area code.
-        keys.append(("ani_area", ani_area_key(result.ani, result.area_code), result.day))
-        if is_local(result.ani, result.area_code):
-            # The part of an area's calls placed from a number of its own area code (coverage).
-            keys.append(("area_local", result.area_code, result.day))
-    if result.agent:
-        keys.append(("agent", result.agent, result.day))
-    if result.arm:
-        keys.append(("arm", result.arm, result.day))
-    return keys
+    return result_keys(
+        result.ani, result.campaign, result.area_code, result.day, result.agent, result.arm
+    )
 
 
-def is_local(ani: str, area_code: str) -> bool:
-    """A +1 caller ID ("+1NPA...") of the prospect's own area code."""
-    return ani.startswith("+1") and ani[2:5] == area_code
+@dataclass(frozen=True, slots=True)
+class StatsChange:
+    """A change to one daily row, as the store writes it."""
 
-
-def ani_area_key(ani: str, area_code: str) -> str:
-    return f"{ani}|{area_code}"
+    dimension: str
+    key: str
+    day: str
+    state: str | None
+    counters: dict[str, int]  # by counter name (keys.COUNTERS); missing ones are 0
+    assigned: int = 0
+    last_dialed_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -139,3 +114,18 @@ class StatsDelta:
     def replace(self, old: CountedResult, new: CountedResult) -> None:
         self.add(old, -1)
         self.add(new, 1)
+
+    def changes(self) -> list[StatsChange]:
+        """The rows to write: those whose counters moved, or whose last dial may have."""
+        return [
+            StatsChange(
+                dimension=dimension,
+                key=key,
+                day=day,
+                state=self.states.get((dimension, key, day)),
+                counters=dict(zip(COUNTERS, c, strict=True)),
+                last_dialed_at=self.last_dialed.get((dimension, key, day)),
+            )
+            for (dimension, key, day), c in self.counters.items()
+            if any(c) or (dimension, key, day) in self.last_dialed
+        ]

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from openani.results.experiment import ArmCounts, report, uplift, wilson
+from openani.stats.experiment import ArmCounts, report, uplift, wilson
 
 
 def test_wilson_matches_the_textbook_values() -> None:

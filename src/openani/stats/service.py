@@ -17,12 +17,13 @@ from openani import clock
 from openani.errors import ValidationFailed
 from openani.lifecycle.status import effective_status, status_view
 from openani.paging import IdPage, decode_cursor, page_limit
-from openani.results.experiment import ArmCounts, report
+from openani.stats.experiment import ArmCounts, report
+from openani.stats.keys import ALL_COUNTERS
 from openani.store import companies as company_store
-from openani.store import stats as store
+from openani.store import daily_stats as store
 from openani.store.companies import Company
+from openani.store.daily_stats import Window
 from openani.store.engine import Database
-from openani.store.stats import COUNTERS, Window
 
 MAX_WINDOW_DAYS = 366
 WINDOWS = {"today": 1, "7d": 7, "30d": 30}
@@ -35,7 +36,7 @@ def _rate(numerator: int, denominator: int) -> float | None:
 
 
 def _figures(row: Any, prefix: str = "") -> dict[str, Any]:
-    values: dict[str, Any] = {name: int(getattr(row, prefix + name)) for name in COUNTERS}
+    values: dict[str, Any] = {name: int(getattr(row, prefix + name)) for name in ALL_COUNTERS}
     values["contact_rate"] = _rate(values["contacts"], values["dials"])
     values["success_rate"] = _rate(values["successes"], values["contacts"])
     values["block_rate"] = _rate(values["blocked"], values["dials"])
