@@ -17,13 +17,36 @@ _MESSAGES = {
 }
 
 
-def field_errors(exc: ValidationError) -> dict[str, str]:
+def field_errors(exc: ValidationError, data: Any = None) -> dict[str, str]:
+    """Field path -> reason. Given the input, paths stop where the input does: a value that may
+    be one of several types fails once per type, and pydantic names each type as if it were a
+    field ("target.literal['BEST']", "target.constrained-int"); the caller sent "target"."""
     fields: dict[str, str] = {}
     for error in exc.errors(include_url=False):
-        name = ".".join(str(part) for part in error["loc"]) or "body"
+        loc = error["loc"] if data is None else _input_path(error["loc"], data)
+        name = ".".join(str(part) for part in loc) or "body"
         reason = _MESSAGES.get(error["type"]) or str(error["msg"]).removeprefix("Value error, ")
-        fields.setdefault(name, reason)
+        if name not in fields:
+            fields[name] = reason
+        elif reason not in fields[name]:
+            fields[name] = f"{fields[name]}, or {reason[:1].lower()}{reason[1:]}"
     return fields
+
+
+def _input_path(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
+    value = data
+    for depth, part in enumerate(loc):
+        present = (isinstance(value, Mapping) and part in value) or (
+            isinstance(value, list | tuple) and isinstance(part, int) and 0 <= part < len(value)
+        )
+        if present:
+            value = value[part]
+        elif isinstance(value, Mapping):
+            # A field the input lacks (missing) or has not got here: it is the caller's name.
+            return loc[: depth + 1]
+        else:
+            return loc[:depth]
+    return loc
 
 
 def plain_digits(text: str) -> bool:
@@ -71,4 +94,4 @@ def validate(model: type[M], data: Mapping[str, Any], *, strict: bool | None = N
     try:
         return model.model_validate(data, strict=strict)
     except ValidationError as exc:
-        raise ValidationFailed(field_errors(exc)) from None
+        raise ValidationFailed(field_errors(exc, data)) from None

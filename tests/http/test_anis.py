@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Api
+from tests.support.errors import refused
 
 PATH = "/dialer/anis"
 SEED = {
@@ -119,14 +120,14 @@ def test_duplicate_number_conflicts_whatever_the_formatting(api: Api) -> None:
     again = api.post(
         PATH, json={"country_code": "+1", "number": "(561) 777-8888", "inbound_group_id": "h"}
     )
-    assert again.status_code == 409
+    refused(again, 409, "conflict", "number")
 
 
 def test_same_digits_in_two_countries_need_country_code(api: Api) -> None:
     api.post(PATH, json={"country_code": "+1", "number": "2079460000", "inbound_group_id": "us"})
     api.post(PATH, json={"country_code": "+44", "number": "2079460000", "inbound_group_id": "uk"})
     ambiguous = api.get(PATH, params={"number": "2079460000"})
-    assert ambiguous.status_code == 409
+    refused(ambiguous, 409, "conflict", "country_code")
     uk = api.get(PATH, params={"number": "2079460000", "country_code": "+44"})
     assert uk.status_code == 200
     assert uk.json()["inbound_group_id"] == "uk"

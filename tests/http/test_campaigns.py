@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import Api
+from tests.support.errors import refused as assert_refused
 
 PATH = "/dialer/campaigns"
 
@@ -98,7 +99,7 @@ def test_update_null_on_required_field_is_refused(api: Api) -> None:
 def test_rejected_update_changes_nothing(api: Api) -> None:
     api.post(PATH, json={"id": "c1", "name": "One", "type": "Outbound"})
     refused = api.put(PATH, json={"id": "c1", "name": "Two", "type": "Nope"})
-    assert refused.status_code == 422
+    assert_refused(refused, 422, "validation_error", "type")
     assert api.get(PATH, params={"id": "c1"}).json()["name"] == "One"
 
 
@@ -124,9 +125,12 @@ def test_list_pages_and_filters(api: Api) -> None:
 
 
 def test_list_rejects_bad_paging_and_unknown_filters(api: Api) -> None:
-    assert api.get(PATH, params={"limit": 0}).status_code == 422
-    assert api.get(PATH, params={"limit": "ten"}).status_code == 422
-    assert api.get(PATH, params={"cursor": "abc"}).status_code == 422
+    for bad, field in (
+        ({"limit": 0}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"cursor": "abc"}, "cursor"),
+    ):
+        assert_refused(api.get(PATH, params=bad), 422, "validation_error", field)
     unknown = api.get(PATH, params={"colour": "red"})
     assert unknown.status_code == 422
     assert "colour" in unknown.json()["error"]["fields"]

@@ -10,6 +10,7 @@ from openani.store import migrate
 from openani.store.engine import Database
 from tests.conftest import Api, Tenant
 from tests.http.test_next_ani import add_ani, add_campaign
+from tests.support.errors import refused
 from tests.support.seed import CALLBACK
 from tests.webhooks.test_delivery import result
 
@@ -247,7 +248,7 @@ def test_dispo_names_are_unique_without_case(api: Api) -> None:
         api.post("/dialer/dispos", json={**sale, "id": "d2", "name": "No Sale"}).status_code == 201
     )
     renamed = api.put("/dialer/dispos", json={"id": "d2", "name": "SALE CLOSED"})
-    assert renamed.status_code == 409
+    refused(renamed, 409, "conflict", "name")
     assert api.put("/dialer/dispos", json={"id": "d1", "name": "sale closed"}).status_code == 200
     api.delete("/dialer/dispos", params={"id": "d1"})
     assert api.put("/dialer/dispos", json={"id": "d2", "name": "Sale Closed"}).status_code == 200

@@ -12,6 +12,7 @@ from openani.store.schema import assignments
 from tests.conftest import Api
 from tests.http.test_next_ani import add_ani, add_campaign
 from tests.http.test_results import NOVEMBER
+from tests.support.errors import refused
 from tests.webhooks.test_delivery import post_results, result
 
 ASSIGNMENTS = "/dialer/assignments"
@@ -88,7 +89,7 @@ def test_assignment_filters_and_pages(api: Api) -> None:
     assert [i["id"] for i in first["items"] + second["items"]] == ids()
     for bad in ({"prospect_phone": "12"}, {"from": "yesterday"}, {"colour": "red"},
                 {"limit": "0"}):  # fmt: skip
-        assert api.get(ASSIGNMENTS, params=bad).status_code == 422, bad
+        refused(api.get(ASSIGNMENTS, params=bad), 422, "validation_error", *bad)
 
 
 def test_results_are_read_back_with_their_kpis(api: Api, other_api: Api) -> None:
@@ -119,7 +120,9 @@ def test_results_are_read_back_with_their_kpis(api: Api, other_api: Api) -> None
     ]  # fmt: skip
     assert calls(to="2026-11-20") == []
     assert other_api.get("/dialer/results").json()["items"] == []
-    assert api.get("/dialer/results", params={"agent_id": "x"}).status_code == 422
+    refused(
+        api.get("/dialer/results", params={"agent_id": "x"}), 422, "validation_error", "agent_id"
+    )
 
 
 def _agents(api: Api) -> dict[str, dict[str, Any]]:

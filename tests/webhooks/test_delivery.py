@@ -17,6 +17,7 @@ from openani.webhooks.delivery import Dispatcher, RetryPolicy
 from openani.webhooks.outbox import WebhookOutbox
 from tests.conftest import Api, Tenant
 from tests.http.test_next_ani import add_ani, add_campaign
+from tests.support.errors import refused
 from tests.support.receiver import Receiver, receiver
 from tests.webhooks.conftest import create_webhook, fast_settings
 
@@ -229,7 +230,7 @@ def test_the_delivery_log_is_per_company(api: Api, other_api: Api, sink: Receive
     assert other_api.get(DELIVERIES).json()["items"] == []
     assert other_api.get(DELIVERIES, params={"id": delivery_id}).status_code == 404
     assert other_api.post(f"{DELIVERIES}/retry", json={"id": delivery_id}).status_code == 404
-    assert api.get(DELIVERIES, params={"status": "nope"}).status_code == 422
+    refused(api.get(DELIVERIES, params={"status": "nope"}), 422, "validation_error", "status")
     assert api.get(DELIVERIES, params={"webhook": "wh_nope"}).status_code == 404
 
 

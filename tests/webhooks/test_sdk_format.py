@@ -11,6 +11,7 @@ from typing import Any
 from tests.conftest import Api
 from tests.http.anchor.test_dials import record
 from tests.http.test_next_ani import add_ani, add_campaign
+from tests.support.errors import refused
 from tests.support.receiver import Received, Receiver
 from tests.webhooks.conftest import create_webhook
 
@@ -130,4 +131,4 @@ def test_test_delivery_and_format_changes(api: Api, sink: Receiver) -> None:
     reserved = api.post(
         "/dialer/webhooks", json={"url": sink.url, "headers": {"X-OutboundIQ-Event": "x"}}
     )
-    assert reserved.status_code == 422
+    refused(reserved, 422, "validation_error", "headers.X-OutboundIQ-Event")

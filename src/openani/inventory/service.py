@@ -51,9 +51,14 @@ class ResourceService:
         with self._db.write() as conn:
             if self.spec.check is not None:
                 self.spec.check(conn, company.id, None, values)
-            row = store.create_or_revive(
-                conn, self.spec.table, company.id, key, values, label=self.spec.label(command)
-            )
+            try:
+                row = store.create_or_revive(
+                    conn, self.spec.table, company.id, key, values, label=self.spec.label(command)
+                )
+            except Conflict as taken:
+                raise Conflict(
+                    taken.message, fields={self.spec.key_field: "already exists"}
+                ) from None
             self._changed(conn, company, None, row, "create", command.model_dump(mode="json"))
         self._committed(company)
         return self.spec.to_public(row)
@@ -196,7 +201,8 @@ class ResourceService:
         if len(rows) > 1:
             raise Conflict(
                 f"{self.spec.label(command)} exists under several country codes; "
-                "give country_code to choose one"
+                "give country_code to choose one",
+                fields={"country_code": "required: the number exists under several country codes"},
             )
         return rows[0]
 
