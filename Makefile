@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean mutate
 
 install: $(STAMP)
 
@@ -25,5 +25,18 @@ lint: install
 test: install lint
 	$(BIN)/python -m pytest -q
 
+# Mutation testing (slow: see docs/mutation.md). A subset: make mutate MODULES="tenancy.py";
+# re-test only the survivors of the last run: make mutate MUTATE_ARGS=--resume.
+MUTATE_STAMP := $(VENV)/.mutate-stamp
+MODULES ?=
+MUTATE_ARGS ?=
+
+$(MUTATE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -c requirements.lock -e ".[test,mutate]"
+	touch $(MUTATE_STAMP)
+
+mutate: $(MUTATE_STAMP)
+	$(BIN)/python scripts/mutate.py $(MUTATE_ARGS) $(MODULES)
+
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .mutmut-cache .mutmut-reports

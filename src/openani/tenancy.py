@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -33,8 +34,11 @@ class Authenticator:
         *,
         per_key: RateLimiter | None = None,
         per_company_guid: RateLimiter | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``clock``: seconds on a monotonic scale, for the caches' ages (tests pass their own)."""
         self._db = db
+        self._clock = clock
         self._per_key = per_key or RateLimiter(0, 0)
         self._per_guid = per_company_guid or RateLimiter(0, 0)
         self._last_touched: dict[str, float] = {}
@@ -66,7 +70,7 @@ class Authenticator:
         """
         if not _GUID.fullmatch(guid):
             return None  # no company has it; nothing to look up
-        now = time.monotonic()
+        now = self._clock()
         known = self._guids.get(guid)
         if known is not None and now - known[1] < KEY_CACHE_S:
             company = known[0]
@@ -93,7 +97,7 @@ class Authenticator:
         self._guids.clear()
 
     def _active_key(self, key_id: str) -> tuple[str, Company] | None:
-        now = time.monotonic()
+        now = self._clock()
         known = self._known.get(key_id)
         if known is not None and now - known[2] < KEY_CACHE_S:
             return known[0], known[1]
@@ -109,7 +113,7 @@ class Authenticator:
         return found[0], company
 
     def _touch(self, key_id: str) -> None:
-        now = time.monotonic()
+        now = self._clock()
         if now - self._last_touched.get(key_id, -LAST_USED_RESOLUTION_S) < LAST_USED_RESOLUTION_S:
             return
         self._last_touched[key_id] = now

@@ -1,0 +1,271 @@
+"""Mutation testing of the core modules with mutmut 2, one module at a time.
+
+Each module is mutated against the few test files that exercise it (``TARGETS``), not the whole
+suite, so a mutant costs seconds. Per module this prints mutants, killed, timeouts, survivors,
+score and wall time, and writes each survivor's diff to ``.mutmut-reports/<module>.txt``.
+
+    python scripts/mutate.py                       # every module of TARGETS
+    python scripts/mutate.py selection/policy.py   # some of them (paths under src/openani/)
+    python scripts/mutate.py --resume tenancy.py   # re-test only the survivors of the last run
+
+Database tests run on SQLite unless OPENANI_MUTATE_DB says ``postgresql`` or ``both``; a
+PostgreSQL cluster is then started once for the whole run (tests/support/postgres.py), or taken
+from OPENANI_TEST_POSTGRES_URL.
+
+mutmut 2 writes each mutant into the source file itself; the file's text is put back when a
+module is done, even after an error or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path("src/openani")
+REPORTS = ROOT / ".mutmut-reports"
+CACHE = ROOT / ".mutmut-cache"  # where mutmut 2 keeps its results (fixed name, in the cwd)
+
+# The tests of choose_ani, which walks the ladder.
+_CHOICE = (
+    "tests/selection/test_strategies.py",
+    "tests/selection/test_caps.py",
+    "tests/selection/test_lru.py",
+    "tests/selection/test_brand_country.py",
+    "tests/selection/test_random.py",
+    "tests/selection/test_scaling.py",
+    "tests/selection/test_properties.py",
+)
+# Module (under src/openani) -> the test files that exercise it, fastest first: pytest runs them
+# in this order with -x, so most mutants die in the first file.
+TARGETS: dict[str, tuple[str, ...]] = {
+    "selection/policy.py": _CHOICE,
+    "selection/ladder.py": _CHOICE,
+    "selection/learner.py": (
+        "tests/selection/test_learner.py",
+        "tests/selection/test_capacity.py",
+        "tests/selection/test_burn.py",
+        "tests/selection/test_burn_peers.py",
+        "tests/selection/test_strategies.py",
+        "tests/selection/test_properties.py",
+    ),
+    "selection/burn.py": (
+        "tests/selection/test_burn.py",
+        "tests/selection/test_burn_peers.py",
+    ),
+    "results/callback.py": (
+        "tests/results/test_callback.py",
+        "tests/http/test_results.py",
+    ),
+    "tenancy.py": (
+        "tests/test_tenancy.py",
+        "tests/http/test_auth.py",
+        "tests/http/test_tenancy.py",
+    ),
+    "store/claims.py": (
+        "tests/store/test_claims.py",
+        "tests/http/test_next_ani.py",
+        "tests/http/test_next_concurrency.py",
+    ),
+    "results/service.py": (
+        "tests/results/test_one_unit.py",
+        "tests/results/test_counting.py",
+        "tests/results/test_durability.py",
+        "tests/results/test_concurrent_retries.py",
+        "tests/results/test_concurrent_redispositions.py",
+        "tests/http/test_results.py",
+    ),
+}
+
+# Per mutant, mutmut allows the baseline time x MULTIPLIER + BASE seconds before calling it a
+# timeout: generous, because the machine may be busy with other work.
+TIME_MULTIPLIER = 4.0
+TIME_BASE_S = 20.0
+STATUSES = {
+    "ok_killed": "killed",
+    "bad_timeout": "timeout",
+    "bad_survived": "survived",
+    "ok_suspicious": "suspicious",
+    "skipped": "skipped",
+    "untested": "untested",
+}
+
+
+@dataclass
+class Outcome:
+    module: str
+    counts: dict[str, int]
+    wall_s: float
+
+    @property
+    def mutants(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def detected(self) -> int:
+        # A timeout is a mutant the tests did not pass (it hung until the time limit).
+        return self.counts["killed"] + self.counts["timeout"]
+
+    @property
+    def score(self) -> float:
+        return 100.0 * self.detected / self.mutants if self.mutants else 0.0
+
+
+def slug(module: str) -> str:
+    return module.removesuffix(".py").replace("/", ".")
+
+
+def runner(tests: tuple[str, ...], db: str) -> str:
+    args = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    if db == "sqlite":
+        args += ["-k", "not postgresql"]
+    elif db == "postgresql":
+        args += ["-k", "not sqlite"]
+    return shlex.join([*args, *tests])
+
+
+@contextmanager
+def source_kept(path: Path) -> Iterator[None]:
+    original = path.read_bytes()
+    try:
+        yield
+    finally:
+        if path.read_bytes() != original:
+            path.write_bytes(original)
+
+
+def read_cache(cache: Path, source: str) -> tuple[dict[str, int], list[tuple[int, int, str]]]:
+    """Counts by status, and the (id, line number, status) of each mutant not detected."""
+    counts = dict.fromkeys(STATUSES.values(), 0)
+    undetected: list[tuple[int, int, str]] = []
+    with sqlite3.connect(cache) as conn:
+        rows = conn.execute(
+            "SELECT m.id, l.line_number, m.status FROM Mutant m JOIN Line l ON m.line = l.id"
+            " JOIN SourceFile f ON l.sourcefile = f.id WHERE f.filename = ? ORDER BY m.id",
+            (source,),
+        ).fetchall()
+    for mutant_id, line_number, status in rows:
+        name = STATUSES.get(status, status)
+        counts[name] = counts.get(name, 0) + 1
+        if name not in ("killed", "timeout"):
+            undetected.append((mutant_id, line_number + 1, name))
+    return counts, undetected
+
+
+def mutmut(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).parent / "mutmut"
+    return subprocess.run([str(exe), *args], cwd=ROOT, text=True, capture_output=True)
+
+
+def run_module(module: str, db: str, resume: bool) -> Outcome:
+    source = str(PACKAGE / module)
+    saved = REPORTS / f"{slug(module)}.cache"
+    CACHE.unlink(missing_ok=True)
+    if resume and saved.exists():
+        shutil.copy(saved, CACHE)
+    command = [
+        str(Path(sys.executable).parent / "mutmut"), "run",
+        "--paths-to-mutate", source,
+        "--runner", runner(TARGETS[module], db),
+        "--tests-dir", "tests",
+        "--test-time-multiplier", str(TIME_MULTIPLIER),
+        "--test-time-base", str(TIME_BASE_S),
+        "--simple-output", "--no-progress",
+    ]  # fmt: skip
+    print(f"== {module}: {runner(TARGETS[module], db)}", flush=True)
+    started = time.monotonic()
+    with source_kept(ROOT / source):
+        # Exit status 2/4/8 only says some mutants survived or timed out; 1 is a failure
+        # (e.g. the tests fail without any mutation), which leaves no results to count.
+        done = subprocess.run(command, cwd=ROOT)
+    wall = time.monotonic() - started
+    if done.returncode & 1:
+        raise SystemExit(f"mutmut failed on {module} (exit {done.returncode})")
+    shutil.move(CACHE, saved)
+    counts, undetected = read_cache(saved, source)
+    write_report(module, saved, undetected)
+    return Outcome(module, counts, wall)
+
+
+def write_report(module: str, saved: Path, undetected: list[tuple[int, int, str]]) -> None:
+    shutil.copy(saved, CACHE)  # `mutmut show` reads the cache in the cwd
+    try:
+        parts = [f"# {module}: {len(undetected)} mutants not detected\n"]
+        for mutant_id, line_number, status in undetected:
+            diff = mutmut("show", str(mutant_id)).stdout.strip()
+            parts.append(f"## mutant {mutant_id} ({status}) at {PACKAGE / module}:{line_number}")
+            parts.append(diff + "\n")
+        (REPORTS / f"{slug(module)}.txt").write_text("\n".join(parts))
+    finally:
+        CACHE.unlink(missing_ok=True)
+
+
+def table(outcomes: list[Outcome]) -> str:
+    lines = [
+        "| module | mutants | killed | timeouts | survived | score | wall time |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for o in outcomes:
+        c = o.counts
+        not_detected = o.mutants - o.detected
+        lines.append(
+            f"| {o.module} | {o.mutants} | {c['killed']} | {c['timeout']} | {not_detected} "
+            f"| {o.score:.1f}% | {o.wall_s / 60:.1f} min |"
+        )
+    return "\n".join(lines)
+
+
+@contextmanager
+def postgres_for(db: str) -> Iterator[None]:
+    if db == "sqlite" or os.environ.get("OPENANI_TEST_POSTGRES_URL"):
+        yield
+        return
+    sys.path.insert(0, str(ROOT))
+    from tests.support.postgres import PostgresCluster
+
+    cluster = PostgresCluster.start()
+    os.environ["OPENANI_TEST_POSTGRES_URL"] = cluster.url
+    try:
+        yield
+    finally:
+        cluster.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="modules under src/openani (default: all)")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the last run's results; re-test survivors"
+    )
+    options = parser.parse_args()
+    modules = options.modules or list(TARGETS)
+    unknown = [m for m in modules if m not in TARGETS]
+    if unknown:
+        parser.error(f"unknown modules {unknown}; known: {', '.join(TARGETS)}")
+    db = os.environ.get("OPENANI_MUTATE_DB", "sqlite")
+    if db not in ("sqlite", "postgresql", "both"):
+        parser.error(f"OPENANI_MUTATE_DB must be sqlite, postgresql or both, got {db!r}")
+    REPORTS.mkdir(exist_ok=True)
+    outcomes: list[Outcome] = []
+    with postgres_for(db):
+        for module in modules:
+            outcomes.append(run_module(module, db, options.resume))
+            print(table(outcomes[-1:]), flush=True)
+    summary = table(outcomes)
+    (REPORTS / "summary.md").write_text(f"database tests on: {db}\n\n{summary}\n")
+    print(f"\n{summary}\n\nsurvivors: {REPORTS}/<module>.txt")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
