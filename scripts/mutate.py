@@ -79,7 +79,6 @@ TARGETS: dict[str, tuple[str, ...]] = {
     ),
     "results/service.py": (
         "tests/results/test_one_unit.py",
-        "tests/results/test_counting.py",
         "tests/results/test_durability.py",
         "tests/results/test_concurrent_retries.py",
         "tests/results/test_concurrent_redispositions.py",
