@@ -12,6 +12,7 @@ from openani.assign.service import NextAniService, NoAvailableAni
 from openani.assign.snapshot import VERSION_CHECK_S, SnapshotCache
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import ANIS, CAMPAIGNS
+from openani.learning.service import LearningService
 from openani.store.engine import Database
 from tests.conftest import Tenant
 
@@ -24,7 +25,7 @@ class Process:
 
     def __init__(self, db: Database) -> None:
         self.snapshots = SnapshotCache(db)
-        self.next = NextAniService(db, self.snapshots)
+        self.next = NextAniService(db, self.snapshots, LearningService(db))
         self.anis = ResourceService(db, ANIS, on_change=self.snapshots.invalidate)
         self.campaigns = ResourceService(db, CAMPAIGNS, on_change=self.snapshots.invalidate)
 

@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from pydantic import Field
 
@@ -26,12 +26,12 @@ from openani.assign.sink import NO_SINK, AssignSink
 from openani.assign.snapshot import CompanySnapshot, SnapshotCache, off_loop
 from openani.errors import NotFound, OpenAniError, ValidationFailed
 from openani.geo.area_codes import AreaCodeIndex
-from openani.learning.service import LearningService
 from openani.lenient import clean
 from openani.selection import (
     AssignmentType,
     CapMode,
     Choice,
+    ContactModel,
     NoChoice,
     SelectionOptions,
     choose_ani,
@@ -84,12 +84,19 @@ _UNDEFINED = "is not defined: served with the company's defaults"
 DEFAULT_STRATEGY: AssignmentType = "auto"
 
 
+class ContactModels(Protocol):
+    """The learner's model per company. The learning service provides it; the application wires
+    it in, so this feature does not reach into a sibling's service."""
+
+    async def current(self, company_id: int, time_zone: str, now: datetime) -> ContactModel: ...
+
+
 class NextAniService:
     def __init__(
         self,
         db: Database,
         snapshots: SnapshotCache,
-        learning: LearningService | None = None,
+        learning: ContactModels,
         rng: random.Random | None = None,
         sink: AssignSink = NO_SINK,
     ):
@@ -97,7 +104,7 @@ class NextAniService:
         self._sink = sink
         self._claims = ClaimWriter(db)
         self._snapshots = snapshots
-        self._learning = learning or LearningService(db)
+        self._learning = learning
         self._areas = AreaCodeIndex()
         self._rng = rng or random.Random()
 

@@ -13,12 +13,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from openani import clock
 from openani.errors import OpenAniError, ValidationFailed
 from openani.geo.zips import UnknownPostalCode, lookup_zip
-from openani.learning.service import LearningService
 from openani.lifecycle.status import SELECTABLE_STATUSES
 from openani.planner.plan import (
     TARGETS,
@@ -72,8 +71,15 @@ def read_target(value: str | int | None) -> str | int:
     return value
 
 
+class ContactModels(Protocol):
+    """The learner's model per company, provided by the learning service and wired in by the
+    application (the planner reads it to rank numbers; it does not own it)."""
+
+    def model(self, company_id: int, time_zone: str, now: datetime) -> ContactModel: ...
+
+
 class PlannerService:
-    def __init__(self, db: Database, learning: LearningService) -> None:
+    def __init__(self, db: Database, learning: ContactModels) -> None:
         self._db = db
         self._learning = learning
 
