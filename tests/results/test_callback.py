@@ -11,6 +11,7 @@ from openani.results.callback import (
     REQUIRED_FIELDS,
     TYPE_OR_DURATION_PARAM,
     CallbackError,
+    CallbackResult,
     describe,
     parse_callback,
 )
@@ -29,6 +30,35 @@ REQUIRED = {
 
 def pairs(**fields: str) -> list[tuple[str, str]]:
     return [(COMPANY_PARAM, GUID)] + [(PARAM_OF_FIELD[k], v) for k, v in fields.items()]
+
+
+def test_the_parameter_names_are_the_seeds() -> None:
+    # Dialers are configured with these GUIDs: any change breaks every installed callback.
+    assert COMPANY_PARAM == "0504bd2b-f9eb-4a72-b497-7c8cac8692a0"
+    assert TYPE_OR_DURATION_PARAM == "6be80ae8-72b5-4ac6-8871-c54fdce3ebbf"
+    assert FIELD_OF_PARAM == {
+        "ec4e634b-aa92-4859-9d16-46aece2b780b": "campaign_id",
+        "1eb3164f-2157-43d9-9aa8-ed1e20e97fa7": "agent_id",
+        "0be372ee-d1bf-42a4-8891-dbc5ee547a7c": "ani",
+        "ddb195b9-1f3d-4775-a9b7-fcf9d7c46583": "call_id",
+        "e8ca4a68-d96e-4be8-8ac1-1114fec52cde": "dispo",
+        "12929e99-3266-4350-b2c8-592119ffd558": "prospect_phone",
+        "9a1f5867-157f-4620-ae43-b824bc4d81ee": "call_datetime",
+        "82d8779e-ce8f-4e8c-928f-280a45fe1c02": "zip",
+        "514167c4-1011-4cc8-bbed-3708e0a4b772": "lead_created",
+        "1ac05504-659d-4e8c-ad1d-c4d2da3ab1be": "attempts",
+        "b6fd9680-7f93-44e0-a534-a3b9e717b7c7": "skill",
+        "ea9aec00-4170-47c6-a187-b0c0f71b4400": "lead_source",
+    }
+    assert REQUIRED_FIELDS == (
+        "campaign_id", "ani", "call_id", "dispo", "prospect_phone", "call_datetime"
+    )  # fmt: skip
+
+
+def test_a_result_without_fields_has_an_empty_dict_of_its_own() -> None:
+    first, second = CallbackResult(GUID), CallbackResult(GUID)
+    first.fields["dispo"] = "SALE"
+    assert second.fields == {}
 
 
 def test_every_field_is_read_under_its_guid() -> None:
