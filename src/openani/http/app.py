@@ -51,7 +51,7 @@ from openani.http.signals import AssignSignals
 from openani.inventory.ani_import import AniImportService
 from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import AfterWrite, ResourceService
-from openani.inventory.specs import DISPOS, RESOURCES
+from openani.inventory.specs import ANIS, DISPOS, RESOURCES
 from openani.learning.service import LearningService
 from openani.lifecycle.health import AniHealthService, Detector
 from openani.lifecycle.health_timer import run_periodically
@@ -162,12 +162,12 @@ def create_app(
         ani_health=AniHealthService(
             db, detect=detect or detect_burned, on_change=snapshots.invalidate
         ),
-        ani_history=AniHistoryService(db),
+        ani_history=AniHistoryService(db, ANIS.key_match),
         learning=learning,
         exposition=Exposition(DatabaseGauges(db, extra=lambda: backlog_gauges(db))),
         webhooks=WebhookService(db, outbox, development=settings.development),
         outbox=outbox,
-        lifecycle=LifecycleService(db),
+        lifecycle=LifecycleService(db, ANIS.key_match),
         assignment_log=AssignmentLog(db),
         ani_import=AniImportService(db, on_change=snapshots.invalidate),
         planner=PlannerService(db, learning),

@@ -16,9 +16,9 @@ from openani.http.offload import json_in_worker
 from openani.http.operations import PAGE_QUERY, Operation, QueryParam
 from openani.http.resources import ERROR_RESPONSES
 from openani.http.responses import JSONResponse
+from openani.inventory.models import AniActionResult
 from openani.lifecycle import changes, service
 from openani.lifecycle.models import (
-    AniActionResult,
     AniActivate,
     AniPause,
     AniRemediate,

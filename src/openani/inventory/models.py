@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
+from openani.lifecycle.models import Automation, ScheduledChange
 from openani.lifecycle.status import AniStatus
 from openani.selection.types import AssignmentType, CapMode
 from openani.stats.counting import Category
@@ -209,7 +210,6 @@ def _time_zones() -> frozenset[str]:
 
 TimeZoneName = Annotated[str, AfterValidator(_known_time_zone)]
 RadiusKm = Annotated[float, Field(gt=0, le=5000)]
-Automation = Literal["auto", "recommend"]
 RestDays = Annotated[int, Field(ge=1, le=365)]
 ProbationDays = Annotated[int, Field(ge=0, le=365)]
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -259,3 +259,12 @@ class CompanySettings(Output):
     probation_days: int
     unknown_campaign: UnknownCampaign
     holdout_share: float
+
+
+# What POST /dialer/anis/pause and /activate answer
+
+
+class AniActionResult(Ani):
+    scheduled: ScheduledChange | None = Field(
+        default=None, description="Set when the change was scheduled for a later date"
+    )

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row
 
 from openani.errors import ValidationFailed
-from openani.inventory.service import ResourceService
 from openani.lifecycle.models import AniAction, AniActivate, AniPause
 from openani.lifecycle.status import SYSTEM_ACTOR, effective_status
 from openani.moments import moment
@@ -23,6 +22,29 @@ from openani.store import webhooks as outbox
 from openani.store.companies import Company
 from openani.store.raw import RawTransaction
 from openani.validation import validate
+
+
+class AniRows(Protocol):
+    """The company's ANIs as the lifecycle changes them: one number found by its key, locked,
+    changed and audited in one transaction (the inventory's service of ANIs is one)."""
+
+    def set_columns(
+        self,
+        company: Company,
+        key: Mapping[str, Any],
+        values: Mapping[str, Any] | Callable[[Connection, Row[Any]], Mapping[str, Any]],
+        *,
+        action: str,
+    ) -> dict[str, Any]: ...
+
+    def act_on(
+        self,
+        company: Company,
+        key: Mapping[str, Any],
+        act: Callable[[Connection, Row[Any]], Mapping[str, Any]],
+        *,
+        action: str,
+    ) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +135,7 @@ def _manual(
 
 
 def _schedule(
-    anis: ResourceService,
+    anis: AniRows,
     company: Company,
     key: Mapping[str, Any],
     action: str,
@@ -159,7 +181,7 @@ def scheduled_public(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def pause(anis: ResourceService, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
+def pause(anis: AniRows, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
     command = validate(AniPause, body)
     key = ani_key(command)
     now = datetime.now(UTC)
@@ -177,7 +199,7 @@ def pause(anis: ResourceService, company: Company, body: Mapping[str, Any]) -> d
     return anis.set_columns(company, key, _manual(company, "paused", until, reason), action="pause")
 
 
-def activate(anis: ResourceService, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
+def activate(anis: AniRows, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
     command = validate(AniActivate, body)
     key = ani_key(command)
     when = moment("date", command.date, company.time_zone) if command.date else None
@@ -191,9 +213,7 @@ def activate(anis: ResourceService, company: Company, body: Mapping[str, Any]) -
     )
 
 
-def rest(
-    anis: ResourceService, company: Company, body: Mapping[str, Any], *, days: int
-) -> dict[str, Any]:
+def rest(anis: AniRows, company: Company, body: Mapping[str, Any], *, days: int) -> dict[str, Any]:
     """Rest a number by hand, as the burned-number check would: out of rotation for ``days``,
     then on probation."""
     command = validate(AniAction, body)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from openani.inventory.specs import ANIS
 from openani.paging import log_page
 from openani.store import lifecycle as store
 from openani.store.companies import Company
@@ -19,25 +18,31 @@ class HistoryFilter(Input):
     country_code: CountryCode = optional("Only numbers of this country code")
 
 
-def number_match(query: Mapping[str, str]) -> dict[str, Any]:
+# The ANI columns a number (and country code) given in a filter may mean: the inventory's key
+# of ANIs (inventory.specs.ANIS.key_match), which the application passes in.
+NumberKey = Callable[[HistoryFilter], dict[str, Any]]
+
+
+def number_match(query: Mapping[str, str], number_key: NumberKey) -> dict[str, Any]:
     """The ANI columns a ``number`` / ``country_code`` filter of a listing narrows to."""
     wanted = validate(
         HistoryFilter, {k: v for k, v in query.items() if k in HistoryFilter.model_fields}
     )
     if wanted.number is not None:
-        return ANIS.key_match(wanted)
+        return number_key(wanted)
     if wanted.country_code is not None:
         return {"country_code": wanted.country_code}
     return {}
 
 
 class AniHistoryService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, number_key: NumberKey) -> None:
         self._db = db
+        self._number_key = number_key
 
     def page(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
         page = log_page(company.id, query, tuple(HistoryFilter.model_fields))
-        match = number_match(query)
+        match = number_match(query, self._number_key)
         with self._db.read() as conn:
             rows = store.history_page(
                 conn, company.id, match=match, before_id=page.cursor_id, limit=page.limit + 1

@@ -8,10 +8,14 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
-from openani.inventory.models import Ani, Automation
 from openani.lifecycle.status import AniStatus
 from openani.moments import in_range
 from openani.wire import CountryCode, Identifier, Input, Output, PhoneText, optional
+
+# What the burned-number check does (a company setting): auto rests a burned number,
+# recommend only marks it suspected_label.
+Automation = Literal["auto", "recommend"]
+
 
 # Pause, re-activation, remediation
 
@@ -86,12 +90,6 @@ class ScheduledChange(Output):
 class ScheduledPage(Output):
     items: list[ScheduledChange]
     next_cursor: str | None
-
-
-class AniActionResult(Ani):
-    scheduled: ScheduledChange | None = Field(
-        default=None, description="Set when the change was scheduled for a later date"
-    )
 
 
 # Burned numbers: the health check and the status history

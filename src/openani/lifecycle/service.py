@@ -17,9 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from openani.errors import Conflict, NotFound, ValidationFailed
-from openani.inventory.service import ResourceService
-from openani.lifecycle.changes import AniRef, ani_key, scheduled_public, transition
-from openani.lifecycle.history import HistoryFilter, number_match
+from openani.lifecycle.changes import AniRef, AniRows, ani_key, scheduled_public, transition
+from openani.lifecycle.history import HistoryFilter, NumberKey, number_match
 from openani.lifecycle.models import AniRemediate
 from openani.lifecycle.status import SYSTEM_ACTOR, effective_status
 from openani.observability.metrics import timed
@@ -46,9 +45,7 @@ class RemediationCooldown(Conflict):
         self.next_allowed_at = next_allowed_at
 
 
-def remediate(
-    anis_service: ResourceService, company: Company, body: Mapping[str, Any]
-) -> dict[str, Any]:
+def remediate(anis_service: AniRows, company: Company, body: Mapping[str, Any]) -> dict[str, Any]:
     command = validate(AniRemediate, body)
     now = datetime.now(UTC)
     actor = company.key_id or SYSTEM_ACTOR
@@ -102,12 +99,13 @@ def remediate(
 
 
 class LifecycleService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, number_key: NumberKey) -> None:
         self._db = db
+        self._number_key = number_key
 
     def remediations(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
         page = log_page(company.id, query, tuple(HistoryFilter.model_fields))
-        match = number_match(query)
+        match = number_match(query, self._number_key)
         with self._db.read() as conn:
             rows = store.remediation_page(
                 conn, company.id, match=match, before_id=page.cursor_id, limit=page.limit + 1
@@ -130,7 +128,7 @@ class LifecycleService:
         state = query.get("state", "pending")
         if state not in ("pending", "all"):
             raise ValidationFailed({"state": "must be pending or all"})
-        match = number_match(query)
+        match = number_match(query, self._number_key)
         with self._db.read() as conn:
             rows = store.schedule_page(
                 conn,
