@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
+from openani.webhooks.events import EventType
 from openani.wire import Input, Name, Output, optional
 
 MAX_WEBHOOKS = 5
@@ -14,9 +15,8 @@ MAX_HEADERS = 10
 MAX_GRACE_HOURS = 7 * 24
 DEFAULT_GRACE_HOURS = 24
 
-EventName = Literal[
-    "*", "dial.batch", "ani.status_changed", "pool.exhausted", "cap.reached", "dispo.unmapped"
-]
+# What a webhook may subscribe to: an event type, or "*" for all (Literal flattens the nesting).
+EventName = Literal["*", EventType]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
 # RFC 9110 token characters.
 HeaderName = Annotated[
