@@ -4,49 +4,26 @@ row of another company gets into its answer, whichever query drops its company f
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
-
 from openani.store import assignment_log, console, result_lists, results, selection
 from openani.store import daily_stats as stats
 from openani.store.engine import Database
-from openani.store.raw import raw_transaction
 from tests.conftest import Api
+from tests.store.company_scope import (
+    NOW,
+    NUMBERS,
+    PROSPECTS,
+    TODAY,
+    ConnQueries,
+    TxQueries,
+    assert_scoped,
+    populate,
+)
 
-NOW = datetime.now(UTC)
-TODAY = NOW.date().isoformat()
 NOVEMBER_ON = stats.Window("2026-11-01", TODAY, TODAY)
 WINDOW = {"start": "2026-11-01", "end": TODAY}
-NUMBERS = ("5615550100", "2125550101")
-PROSPECTS = ("5617778888", "2127778888")
 
 
-def populate(api: Api) -> None:
-    """What both companies store, identically."""
-    sale = {"id": "sale", "name": "Sale", "type": "Agent", "contact": True, "success": True}
-    assert api.post("/dialer/dispos", json=sale).status_code == 201
-    campaign = {"id": "c1", "name": "C", "type": "Outbound", "daily_cap": 5}
-    assert api.post("/dialer/campaigns", json=campaign).status_code == 201
-    for number in NUMBERS:
-        ani = {"country_code": "+1", "number": number, "inbound_group_id": "g"}
-        assert api.post("/dialer/anis", json=ani).status_code == 201
-    for prospect in PROSPECTS:
-        body = {"outbound_campaign": "c1", "prospect_phone": prospect}
-        assert api.post("/dialer/next", json=body).status_code == 200
-    rows = [
-        {"call_id": f"u{i}", "campaign_id": "c1", "ani": ani, "dispo": dispo,
-         "prospect_phone": prospect, "call_datetime": "2026-11-20T10:00:00-05:00"}
-        for i, (ani, dispo, prospect) in enumerate((
-            (NUMBERS[0], "sale", PROSPECTS[0]),
-            (NUMBERS[1], "sale", PROSPECTS[1]),
-            ("7185550199", "XFER", PROSPECTS[0]),  # an unknown number, an unmapped dispo
-        ))
-    ]  # fmt: skip
-    assert api.post("/dialer/results", json={"results": rows}).status_code == 200
-
-
-def conn_queries() -> dict[str, Callable[[Any, int], Any]]:
+def conn_queries() -> ConnQueries:
     return {
         "unmapped_dispositions": lambda c, co: result_lists.unmapped_dispositions(
             c, co, limit=100, offset=0
@@ -104,7 +81,7 @@ def conn_queries() -> dict[str, Callable[[Any, int], Any]]:
     }
 
 
-def tx_queries() -> dict[str, Callable[[Any, int], Any]]:
+def tx_queries() -> TxQueries:
     return {
         "dispositions": results.dispositions,
         "ani_ids": lambda tx, co: results.ani_ids(tx, co, list(NUMBERS)),
@@ -116,24 +93,7 @@ def tx_queries() -> dict[str, Callable[[Any, int], Any]]:
     }
 
 
-def answers(db: Database, company_id: int) -> dict[str, str]:
-    with db.read() as conn:
-        found = {name: repr(query(conn, company_id)) for name, query in conn_queries().items()}
-    with raw_transaction(db) as tx:
-        found |= {name: repr(query(tx, company_id)) for name, query in tx_queries().items()}
-    return found
-
-
 def test_no_query_answers_with_another_companys_rows(
     db: Database, api: Api, other_api: Api
 ) -> None:
-    populate(api)
-    before = answers(db, api.tenant.company.id)
-    populate(other_api)
-    after = answers(db, api.tenant.company.id)
-    assert {name: after[name] for name in after if after[name] != before[name]} == {}
-    # Not vacuous: every query finds something of either company's.
-    theirs = answers(db, other_api.tenant.company.id)
-    empty = {"[]", "{}", "None", "0", "()"}
-    assert [name for name, text in before.items() if text in empty] == []
-    assert {name for name in theirs if theirs[name] in empty} == set()
+    assert_scoped(db, api, other_api, populate, conn_queries(), tx_queries())
