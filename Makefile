@@ -20,6 +20,7 @@ run: install
 lint: install
 	$(BIN)/ruff check src tests scripts benchmarks clients/python
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy --strict clients/python/src clients/python/examples
 
 test: install lint
