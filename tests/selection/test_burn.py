@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from decimal import Decimal, localcontext
 from math import exp
@@ -10,6 +11,7 @@ import pytest
 
 from openani.selection import BurnParams, BurnSignal, Candidate, DayTally, LearnerParams
 from openani.selection.burn import check_drop, detect_burned, poisson_cdf
+from openani.selection.learner import fit
 
 from .support import cand
 
@@ -51,6 +53,7 @@ def test_poisson_cdf_edges() -> None:
     assert poisson_cdf(3, -1.0) == 1.0
     assert poisson_cdf(200, 20.0) == pytest.approx(1.0)
     assert poisson_cdf(200, 20.0) <= 1.0
+    assert poisson_cdf(43, 10.0) == 1.0  # the sum's rounding would pass 1 here
     tail = [poisson_cdf(k, 12.5) for k in range(40)]
     assert tail == sorted(tail)  # non-decreasing in k
 
@@ -59,20 +62,54 @@ def test_poisson_cdf_edges() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "reason"),
     [
-        {"alpha": 0.0},
-        {"alpha": 0.5},
-        {"max_ratio": 0.0},
-        {"max_ratio": 1.0},
-        {"min_expected": 0.0},
-        {"windows": ()},
-        {"windows": (0, -1)},
+        ({"alpha": 0.0}, "alpha must be in (0, 0.5), got 0.0"),
+        ({"alpha": 0.5}, "alpha must be in (0, 0.5), got 0.5"),
+        ({"max_ratio": 0.0}, "max_ratio must be in (0, 1), got 0.0"),
+        ({"max_ratio": 1.0}, "max_ratio must be in (0, 1), got 1.0"),
+        ({"min_expected": 0.0}, "min_expected must be > 0, got 0.0"),
+        ({"windows": ()}, "windows must be non-empty days >= 0, got ()"),
+        ({"windows": (0, -1)}, "windows must be non-empty days >= 0, got (0, -1)"),
     ],
 )
-def test_burn_params_validation(kwargs: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
+def test_burn_params_validation(kwargs: dict[str, object], reason: str) -> None:
+    with pytest.raises(ValueError) as caught:
         BurnParams(**kwargs)  # type: ignore[arg-type]
+    assert str(caught.value) == reason
+
+
+def test_burn_params_take_any_positive_minimum_and_are_immutable() -> None:
+    assert BurnParams(min_expected=0.5).min_expected == 0.5
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        BurnParams().alpha = 0.1  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        BurnSignal(1, 10, 0, 5.0, 0.01).observed = 1  # type: ignore[misc]
+
+
+def test_check_drop_judges_from_four_expected_contacts_by_default() -> None:
+    # With alpha 0.1 a zero against 4 expected (p = e^-4 = 0.018) is significant: judged from 4.
+    params = BurnParams(alpha=0.1)
+    assert check_drop(1, 20, 0, 3.99, params) is None
+    s = check_drop(1, 20, 0, 4.0, params)
+    assert s is not None and s.p_value == pytest.approx(exp(-4.0))
+
+
+def test_a_p_value_equal_to_alpha_is_not_significant() -> None:
+    alpha = poisson_cdf(4, 10.0)
+    assert check_drop(1, 60, 4, 10.0, BurnParams(alpha=alpha)) is None
+    assert check_drop(1, 60, 4, 10.0, BurnParams(alpha=alpha * 1.0001)) is not None
+
+
+@pytest.mark.parametrize(
+    ("observed", "expected", "pct"), [(1, 3.0, "33%"), (1, 0.5, "200%"), (0, 0.0, "0%")]
+)
+def test_the_reason_gives_the_share_of_the_expected_contacts(
+    observed: int, expected: float, pct: str
+) -> None:
+    assert f"expected from its history and its peers ({pct})," in (
+        BurnSignal(1, 30, observed, expected, 0.5).reason
+    )
 
 
 def test_check_drop_needs_enough_expected_contacts() -> None:
@@ -200,3 +237,46 @@ def test_false_alarms_stay_near_alpha() -> None:
             tallies.append(DayTally(age, i, npa, 40, sum(rng.random() < p for _ in range(40))))
     flagged = detect(numbers, tallies, BurnParams(alpha=0.01))
     assert len(flagged) / len(numbers) < 0.02
+
+
+def test_equally_significant_windows_report_the_most_recent() -> None:
+    # Three days of nothing on 5,000 dials a day, after 1,000 contacts a day: p underflows to 0
+    # in every window (even the week's: 4,000 contacts against 7,000); today's is reported.
+    tallies = peer_tallies(skip=1) + steady(1, 1000, range(3, 14), dials=5000)
+    tallies += steady(1, 0, range(3), dials=5000)
+    (s,) = detect(PEERS, tallies)
+    assert (s.dials, s.observed, s.p_value) == (5000, 0, 0.0)
+
+
+def test_a_number_without_history_or_peers_is_measured_against_the_prior() -> None:
+    (s,) = detect([cand(1)], [DayTally(0, 1, "561", 100, 0)])
+    assert (s.dials, s.observed) == (100, 0)
+    assert s.expected == pytest.approx(100 * LearnerParams().prior_rate)
+
+
+def test_the_history_is_every_day_before_the_window_aged_from_the_day_before() -> None:
+    """A number alone in two areas: expected = its dials in each area x the area's rate x its
+    quality, both from a fit of the days before the window (yesterday as the newest day)."""
+    numbers = {1: cand(1)}
+    yesterday = DayTally(1, 1, "561", 100, 20)
+    today = [DayTally(0, 1, "561", 50, 1), DayTally(0, 1, "212", 50, 1)]
+    params = BurnParams(windows=(0,))
+    (s,) = detect_burned(
+        [yesterday, *today], numbers, AREAS_LOCAL, AREA_STATES, LearnerParams(), params
+    )
+    history = fit(
+        [dataclasses.replace(yesterday, age_days=0)], numbers, AREAS_LOCAL, AREA_STATES
+    )
+    quality = history.quality[1]
+    assert quality != 1.0
+    expected = 50 * quality * (history.rate("561", "local") + history.rate("212", "distant"))
+    assert (s.dials, s.observed) == (100, 2)
+    assert s.expected == pytest.approx(expected, rel=1e-12)
+
+
+def test_calls_to_areas_without_a_local_table_and_single_dials_count() -> None:
+    # 60 calls today, one to each of 60 areas the area tables do not know, none answered.
+    today = [DayTally(0, 1, str(300 + i), 1, 0) for i in range(60)]
+    (s,) = detect([cand(1)], today)
+    assert (s.dials, s.observed) == (60, 0)
+    assert s.expected == pytest.approx(60 * LearnerParams().prior_rate)
