@@ -28,6 +28,10 @@ KEY_CACHE_S = 1.0
 
 
 class Authenticator:
+    # Each memo (keys, GUIDs) is emptied when it holds more entries than this, so a flood of
+    # made-up keys or GUIDs cannot grow it without bound.
+    MAX_REMEMBERED = 10_000
+
     def __init__(
         self,
         db: Database,
@@ -77,7 +81,7 @@ class Authenticator:
         else:
             with self._db.read() as conn:
                 company = company_store.company_by_guid(conn, guid)
-            if len(self._guids) > 10_000:
+            if len(self._guids) > self.MAX_REMEMBERED:
                 self._guids.clear()
             # Unknown GUIDs are remembered too: a flood of callbacks naming one costs no reads.
             self._guids[guid] = (company, now)
@@ -106,7 +110,7 @@ class Authenticator:
         if found is None:
             self._known.pop(key_id, None)
             return None
-        if len(self._known) > 10_000:
+        if len(self._known) > self.MAX_REMEMBERED:
             self._known.clear()
         company = replace(found[1], key_id=key_id)
         self._known[key_id] = (found[0], company, now)
