@@ -9,7 +9,6 @@ on SQLite the claims of /dialer/next wait for at most one slice, not for a whole
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -31,6 +30,7 @@ from openani.store import daily_stats
 from openani.store import results as store
 from openani.store.companies import Company
 from openani.store.engine import Database
+from openani.store.group_commit import GroupCommit
 from openani.store.raw import (
     RawTransaction,
     is_refused_value,
@@ -134,11 +134,10 @@ class ResultIngest:
         self._db = db
         # Told, inside each ingestion transaction, which results it stores or replaces.
         self._events = events
-        # Single results (seed callbacks) waiting for the next group commit, per company.
-        self._pending: dict[
-            int, tuple[Company, list[tuple[dict[str, Any], asyncio.Future[Outcome]]]]
-        ] = {}
-        self._tasks: set[asyncio.Task[None]] = set()  # referenced until done (asyncio needs it)
+        # Single results (seed callbacks) stored together, one transaction per company.
+        self._group: GroupCommit[tuple[Company, dict[str, Any]], Outcome] = GroupCommit(
+            self._store_group, key=lambda item: item[0].id
+        )
 
     async def ingest_one(
         self, company: Company, raw: Mapping[str, Any], *, strict_types: bool = True
@@ -150,43 +149,14 @@ class ResultIngest:
         except OpenAniError as exc:
             call_id = raw.get("call_id")
             return Outcome(str(call_id) if call_id else None, "error", exc)
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Outcome] = loop.create_future()
-        if not self._pending:
-            loop.call_soon(self._flush, loop)
-        self._pending.setdefault(company.id, (company, []))[1].append((row, future))
-        return await future
+        return await self._group.submit((company, row))
 
-    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Store what is pending in a worker thread: the event loop never waits for the
-        database (nor, on SQLite, for another writer's turn)."""
-        pending, self._pending = self._pending, {}
-        task = loop.create_task(self._flush_in_thread(loop, list(pending.values())))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _flush_in_thread(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        pending: list[tuple[Company, list[tuple[dict[str, Any], asyncio.Future[Outcome]]]]],
-    ) -> None:
-        for company, waiting in pending:
-            try:
-                stored = await loop.run_in_executor(
-                    None,
-                    self._store_each_alone,
-                    company,
-                    [(index, row) for index, (row, _) in enumerate(waiting)],
-                )
-            except Exception as exc:
-                for _, future in waiting:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for index, outcome in stored:
-                future = waiting[index][1]
-                if not future.done():
-                    future.set_result(outcome)
+    def _store_group(self, items: list[tuple[Company, dict[str, Any]]]) -> list[Outcome]:
+        """One company's results of a group commit, each outcome in its result's position. Run
+        in a worker thread: the event loop never waits for the database (nor, on SQLite, for
+        another writer's turn)."""
+        stored = dict(self._store_each_alone(items[0][0], list(enumerate(row for _, row in items))))
+        return [stored[index] for index in range(len(items))]
 
     def ingest(
         self,

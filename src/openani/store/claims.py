@@ -13,7 +13,6 @@ It runs as fixed SQL on the DB-API connection (see ``store.raw``).
 
 from __future__ import annotations
 
-import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from openani.stats.counting import StatsChange
 from openani.stats.keys import AssignmentKey
 from openani.store.daily_stats import apply_stats
 from openani.store.engine import Database
+from openani.store.group_commit import GroupCommit
 from openani.store.raw import RawTransaction, is_transient, raw_transaction
 
 # A batch is tried this often while it fails on a deadlock or a serialization failure, before
@@ -88,11 +88,8 @@ ClaimOutcome = tuple[int, int] | None | BaseException
 
 
 class ClaimWriter:
-    """Claims from concurrent requests share one transaction (group commit).
-
-    A request's claim is queued and the queue is written at the next turn of the event loop, so
-    the requests that arrived together pay for one BEGIN and one COMMIT instead of one each. Each
-    claim is still its own conditional upsert: caps hold exactly.
+    """Claims from concurrent requests share one transaction (group commit, see
+    ``store.group_commit``). Each claim is still its own conditional upsert: caps hold exactly.
 
     A batch is applied in key order (company, number), so concurrent transactions in any number
     of processes lock the counters in the same order and cannot deadlock each other. A batch
@@ -108,17 +105,15 @@ class ClaimWriter:
 
     def __init__(self, db: Database, *, threads: int | None = None) -> None:
         self._db = db
-        self._pending: list[tuple[Claim, asyncio.Future[tuple[int, int] | None]]] = []
-        self._scheduled = False
         threads = (1 if db.is_sqlite else DEFAULT_THREADS) if threads is None else threads
-        self._max_in_flight = threads
-        self._in_flight = 0
         self._executor = (
             ThreadPoolExecutor(max_workers=threads, thread_name_prefix="openani-claims")
             if threads
             else None
         )
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._group: GroupCommit[Claim, tuple[int, int] | None] = GroupCommit(
+            self.write, executor=self._executor, max_in_flight=threads, inline=not threads
+        )
 
     async def claim(self, claim: Claim) -> tuple[int, int] | None:
         """Count the dial and log it; None (nothing written) when a cap was already reached.
@@ -126,52 +121,12 @@ class ClaimWriter:
         Returns the number's counters after the claim: (dials today, dials this hour). Answers
         only after the transaction holding the claim has committed.
         """
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[tuple[int, int] | None] = loop.create_future()
-        self._pending.append((claim, future))
-        self._schedule(loop)
-        return await future
+        return await self._group.submit(claim)
 
     def close(self) -> None:
         """Stop the writer's threads once the claims in flight are written."""
         if self._executor is not None:
             self._executor.shutdown(wait=True)
-
-    def _schedule(self, loop: asyncio.AbstractEventLoop) -> None:
-        if not self._scheduled and self._pending:
-            self._scheduled = True
-            loop.call_soon(self._flush, loop)
-
-    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._scheduled = False
-        if self._executor is None:
-            batch, self._pending = self._pending, []
-            _settle(batch, self.write([claim for claim, _ in batch]))
-            return
-        if self._in_flight >= self._max_in_flight or not self._pending:
-            return  # the transaction finishing next takes the queue
-        batch, self._pending = self._pending, []
-        self._in_flight += 1
-        task = loop.create_task(self._flush_in_thread(loop, self._executor, batch))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _flush_in_thread(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        executor: ThreadPoolExecutor,
-        batch: list[tuple[Claim, asyncio.Future[tuple[int, int] | None]]],
-    ) -> None:
-        try:
-            outcomes: list[ClaimOutcome] = await loop.run_in_executor(
-                executor, self.write, [claim for claim, _ in batch]
-            )
-        except Exception as exc:  # the executor itself failed (shut down)
-            outcomes = [exc] * len(batch)
-        finally:
-            self._in_flight -= 1
-        _settle(batch, outcomes)
-        self._schedule(loop)
 
     def write(self, claims: list[Claim]) -> list[ClaimOutcome]:
         """Write the claims, each outcome in the claim's position: its counters, None (at cap),
@@ -246,16 +201,3 @@ class ClaimWriter:
             "over_cap": claim.over_cap,
             "arm": claim.arm,
         }
-
-
-def _settle(
-    batch: list[tuple[Claim, asyncio.Future[tuple[int, int] | None]]],
-    outcomes: list[ClaimOutcome],
-) -> None:
-    for (_, future), outcome in zip(batch, outcomes, strict=True):
-        if future.done():
-            continue
-        if isinstance(outcome, BaseException):
-            future.set_exception(outcome)
-        else:
-            future.set_result(outcome)
