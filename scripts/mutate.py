@@ -82,6 +82,15 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "tests/results/test_concurrent_redispositions.py",
         "tests/http/test_results.py",
     ),
+    "store/group_commit.py": (
+        "tests/store/test_group_commit.py",
+        "tests/store/test_claims.py",
+        "tests/results/test_one_unit.py",
+    ),
+    "stats/keys.py": (
+        "tests/stats/test_keys.py",
+        "tests/stats/test_counting.py",
+    ),
 }
 
 STATUSES = {
