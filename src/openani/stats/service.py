@@ -188,7 +188,7 @@ class StatsService:
         return total, items
 
     def experiment(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        """The default strategy against its holdout over the window (see results/experiment)."""
+        """The default strategy against its holdout over the window (see stats/experiment)."""
         _check_known(query, ())
         window = parse_window(query, company.time_zone)
         with self._db.read() as conn:
