@@ -236,11 +236,27 @@ def area_states(conn: Connection, company_id: int, start: str, end: str) -> Sequ
     ).all()
 
 
+def _areas_of_number(
+    company_id: int, full_number: str, start: str, end: str
+) -> tuple[ColumnElement[bool], ...]:
+    """The ``ani_area`` rows of one number between two days."""
+    first, after = ani_area_range(full_number)
+    return (
+        daily_stats.c.company_id == company_id,
+        daily_stats.c.dimension == "ani_area",
+        # A range of keys rather than LIKE, and the days through an expression, so that SQLite
+        # walks the primary key (this number's rows) and not every row of the days.
+        daily_stats.c.key >= first,
+        daily_stats.c.key < after,
+        func.substr(daily_stats.c.day, 1, 10).between(start, end),
+    )
+
+
 def areas_called(
     conn: Connection, company_id: int, full_number: str, start: str, end: str
 ) -> Sequence[Any]:
     """(area_code, dials, contacts) of one number's calls per prospect area code, most first."""
-    prefix, after = ani_area_range(full_number)
+    prefix, _ = ani_area_range(full_number)
     area = func.substr(daily_stats.c.key, len(prefix) + 1)
     dials = func.sum(daily_stats.c.dials)
     return conn.execute(
@@ -249,15 +265,7 @@ def areas_called(
             dials.label("dials"),
             func.sum(daily_stats.c.contacts).label("contacts"),
         )
-        .where(
-            daily_stats.c.company_id == company_id,
-            daily_stats.c.dimension == "ani_area",
-            # A range of keys rather than LIKE, and the days through an expression, so that
-            # SQLite walks the primary key (this number's rows) and not every row of the days.
-            daily_stats.c.key >= prefix,
-            daily_stats.c.key < after,
-            func.substr(daily_stats.c.day, 1, 10).between(start, end),
-        )
+        .where(*_areas_of_number(company_id, full_number, start, end))
         .group_by(area)
         .order_by(dials.desc())
         .limit(100)
@@ -321,17 +329,9 @@ def dials_by_region_from_stats(
             add(row.key, row.state, row)
         for key in toll_free:
             # This number's calls per prospect area go to the toll-free row instead.
-            first, after = ani_area_range(key)
             for row in conn.execute(
                 select(*_totals(daily_stats.c.key))
-                .where(
-                    daily_stats.c.company_id == company_id,
-                    daily_stats.c.dimension == "ani_area",
-                    daily_stats.c.key >= first,
-                    daily_stats.c.key < after,
-                    # Days through an expression: SQLite then walks this number's keys.
-                    func.substr(daily_stats.c.day, 1, 10).between(start_day, end_day),
-                )
+                .where(*_areas_of_number(company_id, key, start_day, end_day))
                 .group_by(daily_stats.c.key)
             ):
                 add(split_ani_area_key(row.key)[1], None, row, -1)
