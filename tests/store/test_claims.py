@@ -1,10 +1,15 @@
-"""The claim writer: one failing claim fails alone, results keep the claims' order."""
+"""The claim writer: caps (daily, hourly, soft mode), one failing claim fails alone, results
+keep the claims' order, each company's statistics count its own claims, and claims awaited
+through the event loop (in place or in the writer's thread) answer each its own outcome."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import pytest
 from sqlalchemy import select
 
 from openani.inventory.service import ResourceService
@@ -15,6 +20,9 @@ from openani.store.schema import anis, assignments, campaigns, daily_stats
 from tests.conftest import Tenant
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+# Only a guard against a hang: a claim that is never answered fails the test instead.
+HANG_GUARD_S = 120
+T = TypeVar("T")
 
 
 def _setup(db: Database, tenant: Tenant) -> tuple[int, list[int]]:
@@ -98,7 +106,7 @@ def test_a_batch_counts_each_companys_claims_in_its_own_statistics(
     """Two companies' claims in one transaction, under the same statistics keys (the same
     campaign id and number): each company's rows count its own claims only."""
     ours, theirs = _setup(db, tenant), _setup(db, other_tenant)
-    keys = (("campaign", "c1", None), ("ani", "+12125550101", "NY"))
+    keys = (("campaign", "c1", None), ("area", "212", "NY"))
     claims = [
         _claim(tenant, ours[0], ours[1][0], stats_keys=keys),
         _claim(other_tenant, theirs[0], theirs[1][0], stats_keys=keys),
@@ -107,17 +115,117 @@ def test_a_batch_counts_each_companys_claims_in_its_own_statistics(
     assert ClaimWriter(db, threads=0).write(claims) == [(1, 1)] * 3
     with db.read() as conn:
         counted = conn.execute(
-            select(daily_stats.c.company_id, daily_stats.c.key, daily_stats.c.assigned)
+            select(
+                daily_stats.c.company_id,
+                daily_stats.c.key,
+                daily_stats.c.assigned,
+                daily_stats.c.state,
+            )
         ).all()
         logged = conn.execute(select(assignments.c.company_id, assignments.c.ani_id)).all()
     assert sorted(counted) == sorted(
         [
-            (tenant.company.id, "c1", 1),
-            (tenant.company.id, "+12125550101", 1),
-            (other_tenant.company.id, "c1", 2),
-            (other_tenant.company.id, "+12125550101", 1),
+            (tenant.company.id, "c1", 1, None),
+            (tenant.company.id, "212", 1, "NY"),
+            (other_tenant.company.id, "c1", 2, None),
+            (other_tenant.company.id, "212", 1, "NY"),
         ]
     )
     assert sorted(logged) == sorted(
         [(tenant.company.id, ours[1][0]), *((other_tenant.company.id, a) for a in theirs[1])]
     )
+
+
+def test_a_claim_at_cap_does_not_stop_the_claims_after_it(db: Database, tenant: Tenant) -> None:
+    campaign_id, (low, high) = _setup(db, tenant)
+    claims = [_claim(tenant, campaign_id, low), _claim(tenant, campaign_id, low)]
+    claims.append(_claim(tenant, campaign_id, high))
+    assert ClaimWriter(db, threads=0).write(claims) == [(1, 1), None, (1, 1)]
+
+
+def test_the_hourly_cap_holds_until_the_hour_turns(db: Database, tenant: Tenant) -> None:
+    campaign_id, (low, _) = _setup(db, tenant)
+    writer = ClaimWriter(db, threads=0)
+
+    def claim(hour: str, day: str = "2026-03-02") -> Any:
+        one = _claim(tenant, campaign_id, low, daily_cap=3, hourly_cap=1, day=day, hour=hour)
+        return writer.write([one])[0]
+
+    assert [claim("2026-03-02T10"), claim("2026-03-02T10")] == [(1, 1), None]
+    assert [claim("2026-03-02T11"), claim("2026-03-02T12"), claim("2026-03-02T13")] == [
+        (2, 1),
+        (3, 1),
+        None,  # the daily cap of 3, though the hour is new
+    ]
+    assert claim("2026-03-03T09", day="2026-03-03") == (1, 1)
+
+
+def test_soft_mode_counts_a_claim_over_cap(db: Database, tenant: Tenant) -> None:
+    campaign_id, (low, _) = _setup(db, tenant)
+    soft = _claim(tenant, campaign_id, low, hourly_cap=1, enforce=False, arm="holdout")
+    assert ClaimWriter(db, threads=0).write([soft, soft]) == [(1, 1), (2, 2)]
+    with db.read() as conn:
+        arms = list(conn.execute(select(assignments.c.arm)).scalars())
+    assert arms == ["holdout", "holdout"]
+
+
+def _run(awaitable: Awaitable[T]) -> T:
+    async def guarded() -> T:
+        return await asyncio.wait_for(awaitable, HANG_GUARD_S)
+
+    return asyncio.run(guarded())
+
+
+@pytest.mark.parametrize("threads", [0, 1])
+def test_claims_awaited_together_answer_each_its_own_outcome(
+    db: Database, tenant: Tenant, threads: int
+) -> None:
+    campaign_id, (low, high) = _setup(db, tenant)
+    missing = max(low, high) + 1000  # no such ANI: the counters' foreign key refuses it
+    writer = ClaimWriter(db, threads=threads)
+
+    async def rounds() -> tuple[list[Any], Any]:
+        first = await asyncio.gather(
+            *(
+                writer.claim(_claim(tenant, campaign_id, ani_id))
+                for ani_id in (high, high, missing, low)
+            ),
+            return_exceptions=True,
+        )
+        # A later claim is written too (the writer is free again after the first batch).
+        return first, await writer.claim(_claim(tenant, campaign_id, low, daily_cap=2))
+
+    try:
+        first, later = _run(rounds())
+    finally:
+        writer.close()
+    assert first[:2] == [(1, 1), None] and first[3] == (1, 1)
+    assert isinstance(first[2], Exception) and not isinstance(first[2], asyncio.TimeoutError)
+    assert later == (2, 2)
+
+
+def test_a_caller_that_gave_up_does_not_keep_the_others_waiting(
+    db: Database, tenant: Tenant
+) -> None:
+    campaign_id, (low, high) = _setup(db, tenant)
+    writer = ClaimWriter(db, threads=1)
+
+    async def one_cancelled() -> Any:
+        gone = asyncio.ensure_future(writer.claim(_claim(tenant, campaign_id, low)))
+        kept = asyncio.ensure_future(writer.claim(_claim(tenant, campaign_id, high)))
+        await asyncio.sleep(0)  # both are queued for the same batch
+        gone.cancel()
+        return await kept
+
+    try:
+        assert _run(one_cancelled()) == (1, 1)
+    finally:
+        writer.close()
+
+
+def test_a_closed_writer_fails_the_claim(db: Database, tenant: Tenant) -> None:
+    campaign_id, (low, _) = _setup(db, tenant)
+    writer = ClaimWriter(db, threads=1)
+    writer.close()
+    with pytest.raises(RuntimeError):
+        _run(writer.claim(_claim(tenant, campaign_id, low)))
