@@ -70,16 +70,10 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "tests/test_tenancy.py",
         "tests/http/test_auth.py",
     ),
-    "store/claims.py": (
-        "tests/store/test_claims.py",
-        "tests/http/test_next_ani.py",
-        "tests/http/test_next_concurrency.py",
-    ),
+    "store/claims.py": ("tests/store/test_claims.py",),
     "results/service.py": (
+        "tests/results/test_service.py",
         "tests/results/test_one_unit.py",
-        "tests/results/test_durability.py",
-        "tests/results/test_concurrent_retries.py",
-        "tests/results/test_concurrent_redispositions.py",
         "tests/http/test_results.py",
     ),
     "store/group_commit.py": (
@@ -131,9 +125,12 @@ def runner(tests: tuple[str, ...], db: str) -> str:
     """The test command of each mutant. Only conftest.py files from the tests' common folder
     down are loaded (pure tests then skip the app's), and of pytest's plugins only hypothesis:
     half a second per mutant instead of several."""
-    common = os.path.commonpath([str(Path(t).parent) for t in tests])
+    common = Path(os.path.commonpath([str(Path(t).parent) for t in tests]))
+    # The nearest conftest.py at or above that folder holds the fixtures its tests use.
+    while common != Path("tests") and not (ROOT / common / "conftest.py").exists():
+        common = common.parent
     args = [sys.executable, __file__, PYTEST, "-x", "-q", "-p", "no:cacheprovider"]
-    args += ["-p", "_hypothesis_pytestplugin", "--confcutdir", common]
+    args += ["-p", "_hypothesis_pytestplugin", "--confcutdir", str(common)]
     if db == "sqlite":
         args += ["-k", "not postgresql"]
     elif db == "postgresql":

@@ -5,6 +5,7 @@ through the event loop (in place or in the writer's thread) answer each its own 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import ANIS, CAMPAIGNS
-from openani.store.claims import Claim, ClaimWriter
+from openani.store.claims import DEFAULT_THREADS, Claim, ClaimWriter
 from openani.store.engine import Database
 from openani.store.schema import anis, assignments, campaigns, daily_stats
 from tests.conftest import Tenant
@@ -79,6 +80,9 @@ def test_results_come_back_in_the_claims_order(db: Database, tenant: Tenant) -> 
     claims = [_claim(tenant, campaign_id, high), _claim(tenant, campaign_id, high)]
     claims.append(_claim(tenant, campaign_id, low))
     assert writer.write(claims) == [(1, 1), None, (1, 1)]
+    with db.read() as conn:
+        arms = list(conn.execute(select(assignments.c.arm)).scalars())
+    assert arms == [None, None]  # no experiment arm unless the claim has one
 
 
 def test_a_failing_claim_fails_alone(db: Database, tenant: Tenant) -> None:
@@ -229,3 +233,24 @@ def test_a_closed_writer_fails_the_claim(db: Database, tenant: Tenant) -> None:
     writer.close()
     with pytest.raises(RuntimeError):
         _run(writer.claim(_claim(tenant, campaign_id, low)))
+
+
+def test_claims_are_written_in_the_writers_own_thread(db: Database, tenant: Tenant) -> None:
+    """By default the transaction runs off the event loop, in the writer's thread: one on
+    SQLite (which writes one transaction at a time), a few on PostgreSQL."""
+    campaign_id, (low, high) = _setup(db, tenant)
+    before = set(threading.enumerate())
+    writer = ClaimWriter(db)
+
+    async def claims() -> list[Any]:
+        return await asyncio.gather(
+            *(writer.claim(_claim(tenant, campaign_id, ani_id)) for ani_id in (low, high))
+        )
+
+    try:
+        assert _run(claims()) == [(1, 1), (1, 1)]
+        started = [t for t in threading.enumerate() if t not in before]
+    finally:
+        writer.close()
+    names = [t.name for t in started if t.name.startswith("openani-claims")]
+    assert len(names) == 1 if db.is_sqlite else 1 <= len(names) <= DEFAULT_THREADS

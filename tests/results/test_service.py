@@ -1,0 +1,168 @@
+"""Result ingestion without HTTP: call times and the clock, rows the database refuses, rows
+that are not objects, single results grouped per company, statistics that follow a
+disposition renamed after the fact."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from openani.errors import ValidationFailed
+from openani.results.service import ResultIngest, UnstorableValue
+from openani.store.engine import Database
+from openani.store.schema import daily_stats, dial_results
+from tests.conftest import Api, Tenant
+from tests.webhooks.test_delivery import result
+
+
+def _field_error(outcome: Any) -> dict[str, str]:
+    assert outcome.status == "error" and isinstance(outcome.error, ValidationFailed)
+    fields: dict[str, str] = outcome.error.fields
+    return fields
+
+
+def _counted(db: Database, company_id: int, dimension: str = "ani") -> list[tuple[Any, ...]]:
+    with db.read() as conn:
+        rows = conn.execute(
+            select(
+                daily_stats.c.key, daily_stats.c.day, daily_stats.c.dials, daily_stats.c.contacts
+            ).where(daily_stats.c.company_id == company_id, daily_stats.c.dimension == dimension)
+        ).all()
+    return sorted(tuple(row) for row in rows)
+
+
+def test_a_call_up_to_a_day_ahead_is_taken_and_later_ones_refused(
+    db: Database, tenant: Tenant
+) -> None:
+    now = datetime.now(UTC)
+    rows = [
+        result("soon", call_datetime=(now + timedelta(hours=23)).isoformat()),
+        result("later", call_datetime=(now + timedelta(hours=25)).isoformat()),
+        result("garbled", call_datetime="20th of November"),
+        result("year one", call_datetime="0001-01-01T00:00:00+00:00"),
+    ]
+    soon, later, garbled, year_one = ResultIngest(db).ingest(tenant.company, rows)
+    assert soon.status == "stored"
+    assert _field_error(later) == {"call_datetime": "is more than a day in the future"}
+    assert _field_error(garbled) == {
+        "call_datetime": "must be YYYY-MM-DD HH:MM:SS (company time zone) or ISO 8601"
+    }
+    assert list(_field_error(year_one)) == ["call_datetime"]
+    assert [o.call_id for o in (soon, later, garbled, year_one)] == [
+        "soon", "later", "garbled", "year one",
+    ]  # fmt: skip
+
+
+def test_a_time_without_offset_is_the_companys_local_time(db: Database, tenant: Tenant) -> None:
+    [stored] = ResultIngest(db).ingest(
+        tenant.company, [result("late", call_datetime="2026-11-20 23:30:00")]
+    )
+    assert stored.status == "stored"
+    with db.read() as conn:
+        call_at, call_day = conn.execute(
+            select(dial_results.c.call_at, dial_results.c.call_day)
+        ).one()
+    assert (call_at.astimezone(UTC), call_day) == (
+        datetime(2026, 11, 21, 4, 30, tzinfo=UTC),
+        "2026-11-20",
+    )
+
+
+def test_rows_that_are_not_objects_or_have_bad_numbers_fail_alone(
+    db: Database, tenant: Tenant
+) -> None:
+    rows: list[Any] = [
+        "u0",
+        result("u1", ani="call me"),
+        result("u2", prospect_phone="12"),
+        result("u3"),
+        {"campaign_id": "c123"},
+    ]
+    outcomes = ResultIngest(db).ingest(tenant.company, rows, lenient=True)
+    assert [(o.call_id, o.status) for o in outcomes] == [
+        (None, "error"), ("u1", "error"), ("u2", "error"), ("u3", "stored"), (None, "error"),
+    ]  # fmt: skip
+    assert _field_error(outcomes[0]) == {"result": "must be a JSON object"}
+    assert list(_field_error(outcomes[1])) == ["ani"]
+    assert list(_field_error(outcomes[2])) == ["prospect_phone"]
+
+
+def test_a_value_the_database_refuses_fails_its_row_alone(db: Database, tenant: Tenant) -> None:
+    """Validation refuses such values first; should one get through, its neighbours are stored."""
+    ingest = ResultIngest(db)
+    zone = ZoneInfo(tenant.company.time_zone)
+    good = ResultIngest._prepare(result("good"), zone, True)
+    bad = {**ResultIngest._prepare(result("bad"), zone, True), "attempts": 2**70}
+    outcomes = ingest._store_each_alone(tenant.company, [(0, bad), (1, good)])
+    assert [(i, o.call_id, o.status) for i, o in outcomes] == [
+        (0, "bad", "error"),
+        (1, "good", "stored"),
+    ]
+    assert isinstance(outcomes[0][1].error, UnstorableValue)
+    with db.read() as conn:
+        assert list(conn.execute(select(dial_results.c.call_id)).scalars()) == ["good"]
+
+
+def test_single_results_of_two_companies_in_one_turn_are_stored_each_for_its_own(
+    db: Database, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    ingest = ResultIngest(db)
+
+    async def together() -> list[Any]:
+        return list(
+            await asyncio.gather(
+                ingest.ingest_one(tenant.company, result("g1")),
+                ingest.ingest_one(other_tenant.company, result("g1")),
+                ingest.ingest_one(tenant.company, result("g2")),
+                ingest.ingest_one(tenant.company, {"call_id": "g3"}),
+            )
+        )
+
+    outcomes = asyncio.run(together())
+    assert [(o.call_id, o.status) for o in outcomes] == [
+        ("g1", "stored"), ("g1", "stored"), ("g2", "stored"), ("g3", "error"),
+    ]  # fmt: skip
+    with db.read() as conn:
+        stored = conn.execute(select(dial_results.c.company_id, dial_results.c.call_id)).all()
+    ours, theirs = tenant.company.id, other_tenant.company.id
+    assert sorted(stored) == sorted([(ours, "g1"), (ours, "g2"), (theirs, "g1")])
+
+
+def test_statistics_follow_a_disposition_renamed_after_the_fact(
+    api: Api, db: Database, tenant: Tenant
+) -> None:
+    """Results name the disposition "Closed"; it is defined with that name, then renamed: the
+    results count as contacts while the name matches, and no longer after the rename."""
+    rows = [result("r1", dispo="Closed"), result("r2", dispo="closed")]
+    assert api.post("/dialer/results", json={"results": rows}).status_code == 200
+    company = tenant.company.id
+    assert _counted(db, company) == [("+15615550100", "2026-11-20", 2, 0)]
+    sale = {"id": "s1", "name": "Closed", "type": "Agent", "contact": True, "success": True}
+    assert api.post("/dialer/dispos", json=sale).status_code == 201
+    assert _counted(db, company) == [("+15615550100", "2026-11-20", 2, 2)]
+    assert api.put("/dialer/dispos", json={"id": "s1", "name": "Won"}).status_code == 200
+    assert _counted(db, company) == [("+15615550100", "2026-11-20", 2, 0)]
+
+
+@pytest.mark.parametrize("agent", ["agent7", None])
+def test_a_re_disposition_moves_the_agents_statistics(
+    db: Database, tenant: Tenant, api: Api, agent: str | None
+) -> None:
+    sale = {"id": "sale", "name": "Sale", "type": "Agent", "contact": True, "success": True}
+    assert api.post("/dialer/dispos", json=sale).status_code == 201
+    ingest = ResultIngest(db)
+    first = result("a1", dispo="na", agent_id=agent)
+    assert [o.status for o in ingest.ingest(tenant.company, [first, first])] == [
+        "stored",
+        "duplicate",
+    ]
+    assert [o.status for o in ingest.ingest(tenant.company, [{**first, "dispo": "sale"}])] == [
+        "updated"
+    ]
+    expected = [("agent7", "2026-11-20", 1, 1)] if agent else []
+    assert _counted(db, tenant.company.id, "agent") == expected
