@@ -41,6 +41,7 @@ CACHE = ROOT / ".mutmut-cache"  # where mutmut 2 keeps its results (fixed name, 
 
 # The tests of choose_ani, which walks the ladder.
 _CHOICE = (
+    "tests/selection/test_ladder.py",
     "tests/selection/test_strategies.py",
     "tests/selection/test_caps.py",
     "tests/selection/test_lru.py",
