@@ -49,6 +49,7 @@ _CHOICE = (
     "tests/selection/test_random.py",
     "tests/selection/test_sticky.py",
     "tests/selection/test_winner_memo.py",
+    "tests/selection/test_learned_passes.py",
     "tests/selection/test_scaling.py",
 )
 # Module (under src/openani) -> the test files that exercise it, fastest first: pytest runs them
