@@ -26,6 +26,7 @@ from openani.selection import (
     Usage,
     choose_ani,
 )
+from openani.selection.policy import _listed
 
 from .support import FakeAreas, cand, prospect, used
 
@@ -132,3 +133,37 @@ def test_a_minority_brand_reads_four_ranking_entries_per_listed_number(areas: Fa
     )
     usage = {22: used(HEALTHY)}
     assert chosen(learned(areas, usage, 0.5, numbers, model, use_branded=True)) == 21
+
+
+def test_listed_takes_the_states_shortlist_then_the_first_of_the_ranking() -> None:
+    numbers = [cand(i, "212", "NY") for i in range(1, 9)] + [cand(9, "206", "WA", branded=True)]
+    pool = CandidatePool(numbers)
+    seg = pool.segment("+1", False)
+    assert seg is not None
+    model = replace(
+        ContactModel.empty(LearnerParams(shortlist_size=3)),
+        shortlist=(9, 8, 7, 6, 5, 4, 3, 2, 1),
+        state_shortlists={"NY": (2, 1), "WA": (9,)},
+    )
+    # NY's shortlist in full; then the company ranking's first three of this (unbranded) view.
+    assert [c.ani_id for c in _listed(model, pool, seg, "NY")] == [2, 1, 8, 7, 6]
+    assert [c.ani_id for c in _listed(model, pool, seg, "WA")] == [8, 7, 6]
+    assert [c.ani_id for c in _listed(model, pool, seg, None)] == [8, 7, 6]
+    one = replace(model, params=LearnerParams(shortlist_size=1), memo={})
+    assert [c.ani_id for c in _listed(one, pool, seg, "NY")] == [2, 1, 8]
+
+
+def test_each_brand_view_is_ranked_among_its_own_numbers(areas: FakeAreas) -> None:
+    # One model serves both views, and each walks (and memoises) a ranking of its own numbers:
+    # the listed best of each view is past healthy, so both go on to the whole ranking (pass 3).
+    numbers = [
+        cand(1, "212", "NY", branded=True),
+        cand(2, "206", "WA", branded=True),
+        cand(3, "212", "NY"),
+        cand(4, "206", "WA"),
+    ]
+    model = replace(MODEL, quality={1: 3.0, 3: 2.5, 2: 2.0, 4: 1.5}, shortlist=(1, 3, 2, 4))
+    usage = {1: used(HEALTHY), 3: used(HEALTHY)}
+    for _ in range(2):
+        assert chosen(learned(areas, usage, 0.0, numbers, model, use_branded=False)) == 4
+        assert chosen(learned(areas, usage, 0.0, numbers, model, use_branded=True)) == 2
