@@ -157,3 +157,16 @@ def test_every_strategy_honours_caps(areas: FakeAreas, strategy: str | None) -> 
     for mode in ("soft", "strict"):
         c = chosen(run(cands, usage, areas, assignment_type=strategy, cap_mode=mode))
         assert (c.candidate.ani_id, c.over_cap) == (3, False)
+
+
+def test_a_parked_number_does_not_hide_the_rest_of_its_level(areas: FakeAreas) -> None:
+    for parked in (cand(1, daily_cap=0), cand(1, hourly_cap=0)):
+        c = chosen(run([parked, cand(2), cand(3, "728")], {}, areas))
+        assert (c.candidate.ani_id, c.match) == (2, "area_code")
+
+
+def test_a_daily_cap_of_one_allows_one_call(areas: FakeAreas) -> None:
+    c = chosen(run([cand(1, daily_cap=1), cand(2, "728")], {}, areas))
+    assert (c.candidate.ani_id, c.match) == (1, "area_code")
+    c = chosen(run([cand(1, daily_cap=1), cand(2, "728")], {1: used(1)}, areas))
+    assert (c.candidate.ani_id, c.match) == (2, "overlay")

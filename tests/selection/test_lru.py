@@ -54,3 +54,10 @@ def test_consecutive_choices_rotate(areas: FakeAreas) -> None:
         order.append(ani)
         record(usage, ani, float(t))
     assert order == [2, 4, 7, 9, 2, 4, 7, 9]
+
+
+def test_a_number_without_counters_ties_with_one_at_zero(areas: FakeAreas) -> None:
+    # Counters at zero (e.g. after the day rolled over) and no counters at all are the same.
+    pool = CandidatePool([cand(1), cand(2)])
+    assert pick_id(pool, {2: used(0, last=None)}, areas) == 1
+    assert pick_id(pool, {1: used(0, last=None)}, areas) == 1
