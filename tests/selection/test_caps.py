@@ -170,3 +170,21 @@ def test_a_daily_cap_of_one_allows_one_call(areas: FakeAreas) -> None:
     assert (c.candidate.ani_id, c.match) == (1, "area_code")
     c = chosen(run([cand(1, daily_cap=1), cand(2, "728")], {1: used(1)}, areas))
     assert (c.candidate.ani_id, c.match) == (2, "overlay")
+
+
+def test_strict_reason_names_the_unbranded_restriction(areas: FakeAreas) -> None:
+    cands = [cand(1, branded=True), cand(2), cand(3)]
+    r = run(cands, {2: used(75), 3: used(75)}, areas, cap_mode="strict", use_branded=False)
+    assert r == NoChoice("all 2 unbranded ANIs reached their daily cap of 75", "all_capped")
+
+
+def test_strict_reason_for_a_number_parked_by_an_hourly_cap_of_zero(areas: FakeAreas) -> None:
+    r = run([cand(1, daily_cap=1, hourly_cap=0)], {}, areas, cap_mode="strict")
+    assert r == NoChoice("the only ANI reached its hourly cap of 0", "all_capped")
+
+
+def test_over_cap_a_number_without_counters_counts_as_unused(areas: FakeAreas) -> None:
+    # Both are capped for the hour; neither has dialled today: the lower id takes the call.
+    cands = [cand(1, hourly_cap=0), cand(2, hourly_cap=3)]
+    c = chosen(run(cands, {2: used(0, hour=3)}, areas))
+    assert (c.candidate.ani_id, c.over_cap) == (1, True)

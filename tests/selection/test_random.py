@@ -79,3 +79,9 @@ def test_same_seed_same_choice(areas: FakeAreas) -> None:
     a = draw(pool, {}, areas, 50, seed=99)
     b = draw(pool, {}, areas, 50, seed=99)
     assert a == b
+
+
+def test_parked_numbers_are_never_drawn(areas: FakeAreas) -> None:
+    parked = [cand(i, daily_cap=0) for i in range(1, 10)] + [cand(10, hourly_cap=0)]
+    pool = CandidatePool([*parked, cand(11)])
+    assert set(draw(pool, {}, areas, 200, seed=5)) == {11}

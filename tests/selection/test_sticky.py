@@ -83,6 +83,21 @@ def test_a_number_no_longer_eligible_gives_way_to_the_ladder(
     assert (chosen.candidate.ani_id, chosen.match) == (1, "area_code"), why
 
 
+def test_a_cap_of_one_keeps_an_unused_number(areas: FakeAreas) -> None:
+    pool = [cand(1, "561"), cand(6, "212", "NY", daily_cap=1), cand(7, "212", hourly_cap=1)]
+    for preferred in (6, 7):
+        chosen = choose_ani(
+            prospect("561", "FL"),
+            CandidatePool(pool),
+            {},
+            SelectionOptions("area_code", preferred_ani_id=preferred),
+            areas=areas,
+            rng=random.Random(1),
+        )
+        assert isinstance(chosen, Choice)
+        assert (chosen.candidate.ani_id, chosen.match) == (preferred, "sticky")
+
+
 def test_a_number_with_a_zero_cap_is_not_kept(areas: FakeAreas) -> None:
     parked = [cand(1, "561"), cand(6, "212", "NY", daily_cap=0), cand(7, "212", hourly_cap=0)]
     for preferred in (6, 7):
