@@ -167,3 +167,13 @@ def test_each_brand_view_is_ranked_among_its_own_numbers(areas: FakeAreas) -> No
     for _ in range(2):
         assert chosen(learned(areas, usage, 0.0, numbers, model, use_branded=False)) == 4
         assert chosen(learned(areas, usage, 0.0, numbers, model, use_branded=True)) == 2
+
+
+def test_nothing_is_memoised_on_a_model_without_rankings() -> None:
+    # The empty model is shared by every company without evidence: it must not grow per pool.
+    empty = ContactModel.empty()
+    pool = CandidatePool(NUMBERS)
+    seg = pool.segment("+1")
+    assert seg is not None
+    assert _listed(empty, pool, seg, "FL") == ()
+    assert empty.memo == {}
