@@ -60,6 +60,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "selection/policy.py": _CHOICE,
     "selection/ladder.py": _CHOICE,
     "selection/learner.py": (
+        "tests/selection/test_learner_edges.py",
         "tests/selection/test_learner.py",
         "tests/selection/test_capacity.py",
         "tests/selection/test_burn.py",
