@@ -83,34 +83,23 @@ def test_a_number_no_longer_eligible_gives_way_to_the_ladder(
     assert (chosen.candidate.ani_id, chosen.match) == (1, "area_code"), why
 
 
-def test_a_cap_of_one_keeps_an_unused_number(areas: FakeAreas) -> None:
-    pool = [cand(1, "561"), cand(6, "212", "NY", daily_cap=1), cand(7, "212", hourly_cap=1)]
-    for preferred in (6, 7):
-        chosen = choose_ani(
-            prospect("561", "FL"),
-            CandidatePool(pool),
-            {},
-            SelectionOptions("area_code", preferred_ani_id=preferred),
-            areas=areas,
-            rng=random.Random(1),
-        )
-        assert isinstance(chosen, Choice)
-        assert (chosen.candidate.ani_id, chosen.match) == (preferred, "sticky")
-
-
-def test_a_number_with_a_zero_cap_is_not_kept(areas: FakeAreas) -> None:
-    parked = [cand(1, "561"), cand(6, "212", "NY", daily_cap=0), cand(7, "212", hourly_cap=0)]
-    for preferred in (6, 7):
-        chosen = choose_ani(
-            prospect("561", "FL"),
-            CandidatePool(parked),
-            {},
-            SelectionOptions("area_code", preferred_ani_id=preferred),
-            areas=areas,
-            rng=random.Random(1),
-        )
-        assert isinstance(chosen, Choice)
-        assert chosen.candidate.ani_id == 1
+@pytest.mark.parametrize(
+    ("daily", "hourly", "kept"), [(1, None, True), (75, 1, True), (0, None, False), (75, 0, False)]
+)
+def test_an_unused_number_is_kept_unless_its_cap_is_zero(
+    areas: FakeAreas, daily: int, hourly: int | None, kept: bool
+) -> None:
+    pool = [cand(1, "561"), cand(6, "212", "NY", daily_cap=daily, hourly_cap=hourly)]
+    chosen = choose_ani(
+        prospect("561", "FL"),
+        CandidatePool(pool),
+        {},
+        SelectionOptions("area_code", preferred_ani_id=6),
+        areas=areas,
+        rng=random.Random(1),
+    )
+    assert isinstance(chosen, Choice)
+    assert (chosen.candidate.ani_id, chosen.match) == ((6, "sticky") if kept else (1, "area_code"))
 
 
 def test_the_brand_filter_applies_to_the_preferred_number(areas: FakeAreas) -> None:
