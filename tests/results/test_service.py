@@ -5,6 +5,7 @@ disposition renamed after the fact."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -92,18 +93,31 @@ def test_rows_that_are_not_objects_or_have_bad_numbers_fail_alone(
     assert list(_field_error(outcomes[2])) == ["prospect_phone"]
 
 
-def test_a_value_the_database_refuses_fails_its_row_alone(db: Database, tenant: Tenant) -> None:
-    """Validation refuses such values first; should one get through, its neighbours are stored."""
+def test_a_value_the_database_refuses_fails_its_row_alone(
+    db: Database, tenant: Tenant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Validation refuses such values first; should one get through, its neighbours are stored,
+    it answers an error of its own and the log names the driver's error, not the values."""
     ingest = ResultIngest(db)
     zone = ZoneInfo(tenant.company.time_zone)
     good = ResultIngest._prepare(result("good"), zone, True)
     bad = {**ResultIngest._prepare(result("bad"), zone, True), "attempts": 2**70}
-    outcomes = ingest._store_each_alone(tenant.company, [(0, bad), (1, good)])
+    with caplog.at_level(logging.WARNING, logger="openani.results"):
+        outcomes = ingest._store_each_alone(tenant.company, [(0, bad), (1, good)])
     assert [(i, o.call_id, o.status) for i, o in outcomes] == [
         (0, "bad", "error"),
         (1, "good", "stored"),
     ]
-    assert isinstance(outcomes[0][1].error, UnstorableValue)
+    error = outcomes[0][1].error
+    assert isinstance(error, UnstorableValue)
+    assert (error.code, error.status, error.message) == (
+        "unstorable_value",
+        422,
+        "the database cannot store a value of this result (out of its range)",
+    )
+    [record] = [r for r in caplog.records if r.name == "openani.results"]
+    assert record.getMessage().startswith("the database refused a dial result: ")
+    assert str(2**70) not in record.getMessage()
     with db.read() as conn:
         assert list(conn.execute(select(dial_results.c.call_id)).scalars()) == ["good"]
 

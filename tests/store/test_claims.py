@@ -254,3 +254,36 @@ def test_claims_are_written_in_the_writers_own_thread(db: Database, tenant: Tena
         writer.close()
     names = [t.name for t in started if t.name.startswith("openani-claims")]
     assert len(names) == 1 if db.is_sqlite else 1 <= len(names) <= DEFAULT_THREADS
+
+
+def test_on_sqlite_claims_wait_for_the_one_writer_thread(db: Database, tenant: Tenant) -> None:
+    """SQLite writes one transaction at a time, so the writer has one thread there: a claim
+    arriving while a batch waits for the write lock joins the next batch, in the same thread."""
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL writers run several transactions at once")
+    campaign_id, (low, high) = _setup(db, tenant)
+    before = set(threading.enumerate())
+    writer = ClaimWriter(db)
+
+    def writers() -> list[threading.Thread]:
+        found = [t for t in threading.enumerate() if t not in before]
+        return [t for t in found if t.name.startswith("openani-claims")]
+
+    async def behind_a_held_lock() -> tuple[int, list[Any]]:
+        with db.write():  # another writer holds the lock: the first batch waits in its thread
+            first = asyncio.ensure_future(writer.claim(_claim(tenant, campaign_id, low)))
+            for _ in range(100):
+                if writers():
+                    break
+                await asyncio.sleep(0)
+            second = asyncio.ensure_future(writer.claim(_claim(tenant, campaign_id, high)))
+            for _ in range(100):
+                await asyncio.sleep(0)
+            threads = len(writers())
+        return threads, list(await asyncio.gather(first, second))
+
+    try:
+        threads, outcomes = _run(behind_a_held_lock())
+    finally:
+        writer.close()
+    assert (threads, outcomes) == (1, [(1, 1), (1, 1)])
