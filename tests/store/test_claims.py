@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from openani.inventory.service import ResourceService
 from openani.inventory.specs import ANIS, CAMPAIGNS
@@ -81,8 +81,34 @@ def test_results_come_back_in_the_claims_order(db: Database, tenant: Tenant) -> 
     claims.append(_claim(tenant, campaign_id, low))
     assert writer.write(claims) == [(1, 1), None, (1, 1)]
     with db.read() as conn:
-        arms = list(conn.execute(select(assignments.c.arm)).scalars())
-    assert arms == [None, None]  # no experiment arm unless the claim has one
+        logged = conn.execute(
+            select(assignments.c.ani_id, assignments.c.arm).order_by(assignments.c.id)
+        ).all()
+    # Written in key order; no experiment arm unless the claim has one.
+    assert [tuple(row) for row in logged] == [(low, None), (high, None)]
+
+
+def test_a_claim_that_cannot_be_written_is_not_tried_again(db: Database, tenant: Tenant) -> None:
+    """A batch failing for a reason other than a deadlock or a lock timeout is written claim by
+    claim at once, each once (read from the statements SQLite is sent)."""
+    if not db.is_sqlite:
+        pytest.skip("the statements are read through SQLite's trace callback")
+    campaign_id, (low, high) = _setup(db, tenant)
+    missing = max(low, high) + 1000
+    traced = Database(db.url)
+    statements: list[str] = []
+    event.listen(
+        traced.engine, "connect", lambda dbapi, _: dbapi.set_trace_callback(statements.append)
+    )
+    try:
+        outcomes = ClaimWriter(traced, threads=0).write(
+            [_claim(tenant, campaign_id, ani_id) for ani_id in (low, missing, high)]
+        )
+    finally:
+        traced.dispose()
+    assert outcomes[0] == (1, 1) and isinstance(outcomes[1], Exception) and outcomes[2] == (1, 1)
+    # The batch once (three claims), then each claim alone once.
+    assert sum("INSERT INTO ani_usage" in s for s in statements) == 3 + 3
 
 
 def test_a_failing_claim_fails_alone(db: Database, tenant: Tenant) -> None:
@@ -287,3 +313,4 @@ def test_on_sqlite_claims_wait_for_the_one_writer_thread(db: Database, tenant: T
     finally:
         writer.close()
     assert (threads, outcomes) == (1, [(1, 1), (1, 1)])
+    assert [t for t in writers() if t.is_alive()] == []  # close() waits for its thread
