@@ -16,7 +16,7 @@ from sqlalchemy import select
 from openani.errors import ValidationFailed
 from openani.results.service import ResultIngest, UnstorableValue
 from openani.store.engine import Database
-from openani.store.schema import daily_stats, dial_results
+from openani.store.schema import assignments, daily_stats, dial_results, webhook_events
 from tests.conftest import Api, Tenant
 from tests.webhooks.test_delivery import result
 
@@ -180,3 +180,70 @@ def test_a_re_disposition_moves_the_agents_statistics(
     ]
     expected = [("agent7", "2026-11-20", 1, 1)] if agent else []
     assert _counted(db, tenant.company.id, "agent") == expected
+
+
+def test_types_are_strict_and_fields_exact_unless_asked_otherwise(
+    db: Database, tenant: Tenant
+) -> None:
+    """The seed callback asks for loose types (its values are all text) and the JSON API for
+    lenient rows; by default a number sent as text and an unknown field are refused."""
+    ingest = ResultIngest(db)
+    as_text = result("t1", duration_s="42")
+    unknown = result("t2", colour="blue")
+    strict, exact = ingest.ingest(tenant.company, [as_text, unknown])
+    assert list(_field_error(strict)) == ["duration_s"]
+    assert list(_field_error(exact)) == ["colour"]
+    loose = ingest.ingest(tenant.company, [as_text], strict_types=False)
+    lenient = ingest.ingest(tenant.company, [unknown, result("t3")], lenient=True)
+    assert [(o.status, o.warnings) for o in (*loose, *lenient)] == [
+        ("stored", ()),
+        ("stored", ("colour: unknown field, ignored",)),
+        ("stored", ()),
+    ]
+
+    async def one(raw: dict[str, Any], **options: bool) -> Any:
+        return await ingest.ingest_one(tenant.company, raw, **options)
+
+    assert list(_field_error(asyncio.run(one(result("t4", duration_s="42"))))) == ["duration_s"]
+    single = asyncio.run(one(result("t4", duration_s="42"), strict_types=False))
+    assert (single.status, single.warnings) == ("stored", ())
+
+
+def test_a_retry_with_the_kpis_in_another_order_is_a_duplicate(
+    db: Database, tenant: Tenant
+) -> None:
+    ingest = ResultIngest(db)
+    first = result("k1", kpis={"score": "9", "revenue": "120"})
+    again = result("k1", kpis={"revenue": "120", "score": "9"})
+    assert [o.status for o in ingest.ingest(tenant.company, [first])] == ["stored"]
+    assert [o.status for o in ingest.ingest(tenant.company, [again])] == ["duplicate"]
+    with db.read() as conn:
+        kpis = conn.execute(select(dial_results.c.kpis)).scalar_one()
+    assert kpis == '{"revenue": "120", "score": "9"}'
+
+
+def test_a_result_counts_in_the_arm_of_its_prospects_assignment(
+    api: Api, db: Database, tenant: Tenant
+) -> None:
+    ani = {"country_code": "+1", "number": "5615550100", "inbound_group_id": "g"}
+    assert api.post("/dialer/anis", json=ani).status_code == 201
+    campaign = {"id": "c123", "name": "C", "type": "Outbound"}
+    assert api.post("/dialer/campaigns", json=campaign).status_code == 201
+    ask = {"outbound_campaign": "c123", "prospect_phone": "5617778888"}
+    assert api.post("/dialer/next", json=ask).status_code == 200
+    with db.read() as conn:
+        arm = conn.execute(select(assignments.c.arm)).scalar_one()
+    assert arm in ("default", "holdout")
+    assert api.post("/dialer/results", json={"results": [result("a1")]}).status_code == 200
+    # (Today's row holds the assignment.)
+    on_the_call_day = [r for r in _counted(db, tenant.company.id, "arm") if r[1] == "2026-11-20"]
+    assert on_the_call_day == [(arm, "2026-11-20", 1, 0)]
+
+
+def test_stored_results_are_told_to_the_webhook_outbox(api: Api, db: Database) -> None:
+    hook = {"url": "https://hooks.example.com/x", "events": ["dial.batch"]}
+    assert api.post("/dialer/webhooks", json=hook).status_code == 201
+    assert api.post("/dialer/results", json={"results": [result("w1")]}).status_code == 200
+    with db.read() as conn:
+        types = list(conn.execute(select(webhook_events.c.type)).scalars())
+    assert types == ["dial.batch"]
