@@ -5,6 +5,7 @@ disposition renamed after the fact."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,7 +17,14 @@ from sqlalchemy import select
 from openani.errors import ValidationFailed
 from openani.results.service import ResultIngest, UnstorableValue
 from openani.store.engine import Database
-from openani.store.schema import assignments, daily_stats, dial_results, webhook_events
+from openani.store.schema import (
+    anis,
+    assignments,
+    daily_stats,
+    dial_results,
+    dispositions,
+    webhook_events,
+)
 from tests.conftest import Api, Tenant
 from tests.webhooks.test_delivery import result
 
@@ -150,8 +158,9 @@ def test_single_results_of_two_companies_in_one_turn_are_stored_each_for_its_own
 def test_statistics_follow_a_disposition_renamed_after_the_fact(
     api: Api, db: Database, tenant: Tenant
 ) -> None:
-    """Results name the disposition "Closed"; it is defined with that name, then renamed: the
-    results count as contacts while the name matches, and no longer after the rename."""
+    """Results name the disposition "Closed"; it is defined with that name, then renamed to
+    "Won": the results count as contacts while their name matches, those named "Won" from the
+    rename on."""
     rows = [result("r1", dispo="Closed"), result("r2", dispo="closed")]
     assert api.post("/dialer/results", json={"results": rows}).status_code == 200
     company = tenant.company.id
@@ -159,8 +168,11 @@ def test_statistics_follow_a_disposition_renamed_after_the_fact(
     sale = {"id": "s1", "name": "Closed", "type": "Agent", "contact": True, "success": True}
     assert api.post("/dialer/dispos", json=sale).status_code == 201
     assert _counted(db, company) == [("+15615550100", "2026-11-20", 2, 2)]
+    won = result("r3", dispo="Won")
+    assert api.post("/dialer/results", json={"results": [won]}).status_code == 200
+    assert _counted(db, company) == [("+15615550100", "2026-11-20", 3, 2)]
     assert api.put("/dialer/dispos", json={"id": "s1", "name": "Won"}).status_code == 200
-    assert _counted(db, company) == [("+15615550100", "2026-11-20", 2, 0)]
+    assert _counted(db, company) == [("+15615550100", "2026-11-20", 3, 1)]
 
 
 @pytest.mark.parametrize("agent", ["agent7", None])
@@ -244,6 +256,61 @@ def test_stored_results_are_told_to_the_webhook_outbox(api: Api, db: Database) -
     hook = {"url": "https://hooks.example.com/x", "events": ["dial.batch"]}
     assert api.post("/dialer/webhooks", json=hook).status_code == 201
     assert api.post("/dialer/results", json={"results": [result("w1")]}).status_code == 200
+    again = result("w1", dispo="na")  # a re-disposition
+    assert api.post("/dialer/results", json={"results": [again]}).status_code == 200
     with db.read() as conn:
-        types = list(conn.execute(select(webhook_events.c.type)).scalars())
-    assert types == ["dial.batch"]
+        events = conn.execute(
+            select(webhook_events.c.type, webhook_events.c.payload).order_by(webhook_events.c.id)
+        ).all()
+    assert [event.type for event in events] == ["dial.batch", "dial.batch"]
+    told = [[row["status"] for row in json.loads(e.payload)["data"]["results"]] for e in events]
+    assert told == [["stored"], ["updated"]]
+
+
+def test_results_link_their_number_and_disposition_and_a_resend_compares_what_was_sent(
+    api: Api, db: Database, tenant: Tenant
+) -> None:
+    """A stored result links the inventory's number and the company's disposition. Sent again
+    it is a duplicate even when the number was added to the inventory since (the link is not
+    what the dialer sent), and updated when a value it sent changed."""
+    sale = {"id": "sale", "name": "Sale", "type": "Agent", "contact": True, "success": True}
+    assert api.post("/dialer/dispos", json=sale).status_code == 201
+    ani = {"country_code": "+1", "number": "5615550100", "inbound_group_id": "g"}
+    assert api.post("/dialer/anis", json=ani).status_code == 201
+    ingest = ResultIngest(db)
+    unknown_number = result("l2", ani="2125550177")
+    assert [o.status for o in ingest.ingest(tenant.company, [result("l1"), unknown_number])] == [
+        "stored",
+        "stored",
+    ]
+    with db.read() as conn:
+        links = conn.execute(
+            select(dial_results.c.call_id, anis.c.number, dispositions.c.ext_id)
+            .outerjoin(anis, anis.c.id == dial_results.c.ani_id)
+            .outerjoin(dispositions, dispositions.c.id == dial_results.c.disposition_id)
+            .order_by(dial_results.c.call_id)
+        ).all()
+    assert [tuple(link) for link in links] == [
+        ("l1", "5615550100", "sale"),
+        ("l2", None, "sale"),
+    ]
+    ani = {"country_code": "+1", "number": "2125550177", "inbound_group_id": "g"}
+    assert api.post("/dialer/anis", json=ani).status_code == 201
+    longer = result("l1", duration_s=43)
+    outcomes = ingest.ingest(tenant.company, [unknown_number, longer])
+    assert [o.status for o in outcomes] == ["duplicate", "updated"]
+
+
+def test_a_disposition_recategorised_recategorises_its_results(
+    api: Api, db: Database, tenant: Tenant
+) -> None:
+    sale = {"id": "sale", "name": "Sale", "type": "Agent", "contact": True, "success": True,
+            "category": "human"}  # fmt: skip
+    assert api.post("/dialer/dispos", json=sale).status_code == 201
+    assert [o.status for o in ResultIngest(db).ingest(tenant.company, [result("c1")])] == ["stored"]
+    assert (
+        api.put("/dialer/dispos", json={"id": "sale", "category": "voicemail"}).status_code == 200
+    )
+    with db.read() as conn:
+        category = conn.execute(select(dial_results.c.counted_category)).scalar_one()
+    assert category == "voicemail"
