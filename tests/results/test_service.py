@@ -16,7 +16,9 @@ from sqlalchemy import select
 
 from openani.errors import ValidationFailed
 from openani.results.service import ResultIngest, UnstorableValue
+from openani.store.companies import Company
 from openani.store.engine import Database
+from openani.store.raw import RawTransaction
 from openani.store.schema import (
     anis,
     assignments,
@@ -314,3 +316,30 @@ def test_a_disposition_recategorised_recategorises_its_results(
     with db.read() as conn:
         category = conn.execute(select(dial_results.c.counted_category)).scalar_one()
     assert category == "voicemail"
+
+
+class _SentMeanwhile:
+    """Stores the same result from another connection while the first send's transaction is
+    under way (PostgreSQL's row locks let both run): the race of a dialer's resend."""
+
+    def __init__(self, db: Database, company: Company, raw: dict[str, Any]) -> None:
+        self._other = ResultIngest(db)
+        self._company, self._raw = company, raw
+        self.raced = False
+
+    def processed(self, tx: RawTransaction, company_id: int, rows: Any, at: datetime) -> None:
+        if not self.raced:
+            self.raced = True
+            assert [o.status for o in self._other.ingest(self._company, [self._raw])] == ["stored"]
+
+
+def test_a_resend_stored_meanwhile_by_another_transaction_answers_duplicate(
+    db: Database, tenant: Tenant
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("SQLite writes one transaction at a time: the race cannot happen")
+    raw = result("race")
+    hook = _SentMeanwhile(db, tenant.company, raw)
+    outcomes = ResultIngest(db, events=hook).ingest(tenant.company, [raw])
+    assert hook.raced and [o.status for o in outcomes] == ["duplicate"]
+    assert _counted(db, tenant.company.id) == [("+15615550100", "2026-11-20", 1, 0)]
