@@ -103,7 +103,10 @@ def campaign_configs(conn: Connection, company_id: int) -> list[CampaignConfig]:
             campaigns.c.default_assignment_type,
             campaigns.c.sticky_ani,
             campaigns.c.auto_created,
-        ).where(campaigns.c.company_id == company_id, campaigns.c.deleted_at.is_(None))
+        )
+        .where(campaigns.c.company_id == company_id, campaigns.c.deleted_at.is_(None))
+        # One order whatever the storage did to the rows: readers and tests compare the lists.
+        .order_by(campaigns.c.id)
     )
     return [CampaignConfig(**row._mapping) for row in rows]
 
