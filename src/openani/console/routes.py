@@ -388,7 +388,7 @@ def _number_body(
     ani = context.resources["anis"].get(company, {"number": number, "country_code": country_code})
     full = ani["country_code"] + ani["number"]
     days = _series(context.db, company, "ani", full)
-    history = context.ani_history.page(
+    history = context.lifecycle.history(
         company, {"number": ani["number"], "country_code": ani["country_code"], "limit": "50"}
     )["items"]
     today = _today(company)

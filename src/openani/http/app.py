@@ -55,7 +55,6 @@ from openani.inventory.specs import ANIS, DISPOS, RESOURCES
 from openani.learning.service import LearningService
 from openani.lifecycle.health import AniHealthService, Detector
 from openani.lifecycle.health_timer import run_periodically
-from openani.lifecycle.history import AniHistoryService
 from openani.lifecycle.service import LifecycleService, run_schedules
 from openani.observability import logs
 from openani.observability.metrics import JOB_SECONDS
@@ -162,7 +161,6 @@ def create_app(
         ani_health=AniHealthService(
             db, detect=detect or detect_burned, on_change=snapshots.invalidate
         ),
-        ani_history=AniHistoryService(db, ANIS.key_match),
         learning=learning,
         exposition=Exposition(DatabaseGauges(db, extra=lambda: backlog_gauges(db))),
         webhooks=WebhookService(db, outbox, development=settings.development),

@@ -21,7 +21,6 @@ from openani.inventory.company_settings import CompanySettingsService
 from openani.inventory.service import ResourceService
 from openani.learning.service import LearningService
 from openani.lifecycle.health import AniHealthService
-from openani.lifecycle.history import AniHistoryService
 from openani.lifecycle.service import LifecycleService
 from openani.moments import in_range
 from openani.observability.scrape import Exposition
@@ -49,7 +48,6 @@ class AppContext:
     stats: StatsService
     audit: AuditService
     ani_health: AniHealthService
-    ani_history: AniHistoryService
     learning: LearningService
     exposition: Exposition
     webhooks: WebhookService

@@ -47,7 +47,9 @@ async def health_check(request: Request) -> Response:
 
 async def history(request: Request) -> Response:
     company = company_of(request)
-    return await json_in_worker(context_of(request).ani_history.page, company, request.query_params)
+    return await json_in_worker(
+        context_of(request).lifecycle.history, company, request.query_params
+    )
 
 
 remediate = json_handler(

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Row, select
 
 from openani.errors import Conflict, NotFound, ValidationFailed
 from openani.lifecycle.changes import AniRef, AniRows, ani_key, scheduled_public, transition
-from openani.lifecycle.history import HistoryFilter, NumberKey, number_match
+from openani.lifecycle.filters import HistoryFilter, NumberKey, number_match
 from openani.lifecycle.models import AniRemediate
 from openani.lifecycle.status import SYSTEM_ACTOR, effective_status
 from openani.observability.metrics import timed
@@ -102,6 +102,27 @@ class LifecycleService:
     def __init__(self, db: Database, number_key: NumberKey) -> None:
         self._db = db
         self._number_key = number_key
+
+    def history(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
+        """GET /dialer/anis/history: every status change, newest first."""
+        page = log_page(company.id, query, tuple(HistoryFilter.model_fields))
+        match = number_match(query, self._number_key)
+        with self._db.read() as conn:
+            rows = store.history_page(
+                conn, company.id, match=match, before_id=page.cursor_id, limit=page.limit + 1
+            )
+        return page.body(
+            rows,
+            lambda row: {
+                "number": row.number,
+                "country_code": row.country_code,
+                "from": row.from_status,
+                "to": row.to_status,
+                "reason": row.reason,
+                "actor": row.actor,
+                "at": row.at,
+            },
+        )
 
     def remediations(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
         page = log_page(company.id, query, tuple(HistoryFilter.model_fields))
