@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -105,14 +105,10 @@ class LifecycleService:
 
     def history(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
         """GET /dialer/anis/history: every status change, newest first."""
-        page = log_page(company.id, query, tuple(HistoryFilter.model_fields))
-        match = number_match(query, self._number_key)
-        with self._db.read() as conn:
-            rows = store.history_page(
-                conn, company.id, match=match, before_id=page.cursor_id, limit=page.limit + 1
-            )
-        return page.body(
-            rows,
+        return self._by_number(
+            company,
+            query,
+            store.history_page,
             lambda row: {
                 "number": row.number,
                 "country_code": row.country_code,
@@ -125,14 +121,10 @@ class LifecycleService:
         )
 
     def remediations(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        page = log_page(company.id, query, tuple(HistoryFilter.model_fields))
-        match = number_match(query, self._number_key)
-        with self._db.read() as conn:
-            rows = store.remediation_page(
-                conn, company.id, match=match, before_id=page.cursor_id, limit=page.limit + 1
-            )
-        return page.body(
-            rows,
+        return self._by_number(
+            company,
+            query,
+            store.remediation_page,
             lambda row: {
                 "number": row.number,
                 "country_code": row.country_code,
@@ -143,6 +135,22 @@ class LifecycleService:
                 "next_allowed_at": row.requested_at + REMEDIATION_COOLDOWN,
             },
         )
+
+    def _by_number(
+        self,
+        company: Company,
+        query: Mapping[str, str],
+        read: Callable[..., Sequence[Row[Any]]],
+        shown: Callable[[Row[Any]], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """A newest-first listing of the company's log, narrowed by the number filter."""
+        page = log_page(company.id, query, tuple(HistoryFilter.model_fields))
+        match = number_match(query, self._number_key)
+        with self._db.read() as conn:
+            rows = read(
+                conn, company.id, match=match, before_id=page.cursor_id, limit=page.limit + 1
+            )
+        return page.body(rows, shown)
 
     def scheduled(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
         page = log_page(company.id, query, (*HistoryFilter.model_fields, "state"))
